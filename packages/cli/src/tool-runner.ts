@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { AvpresError, exitCodeFor, ExitCode, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
+import { ConsoleSink, HumanLogSink, JsonlSink, Logger } from '@avpres/log';
+import { resolveToolset, type ToolContext, type Toolset } from '@avpres/media';
+import type { CliIo } from './io.js';
+import type { SharedOptions } from './shared-options.js';
+import { testHookFrom } from './test-hooks.js';
+import { VERSION } from './version.js';
+import { renderSummary, type RunSummary } from './summary.js';
+
+export interface ToolRun {
+  tool: string;
+  shared: SharedOptions;
+  /** The output folder: run logs go to <output>/avpres-logs unless --log-dir. */
+  outputDir: string | undefined;
+  /** Resolve ffmpeg/ffprobe before running (media tools). */
+  needsMedia: boolean;
+  execute(context: ToolContext): Promise<InputResult[]>;
+}
+
+/**
+ * Everything a tool command shares: logger and its sinks, ffmpeg resolution, the run's
+ * exit code, the summary on stderr and the JSON object on stdout.
+ */
+export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
+  const { shared } = run;
+  const logger = new Logger({ tool: `avpres ${run.tool}`, version: VERSION, user: shared.user, commandLine: io.commandLine });
+  const consoleSink = new ConsoleSink({ stream: io.stderr, quiet: shared.quiet, verbose: shared.verbose });
+  logger.attach(consoleSink);
+  const logFiles = shared.dryRun ? undefined : openRunLogs(logger, run, io);
+
+  let results: InputResult[] = [];
+  let runError: unknown;
+  try {
+    const tools: Toolset = run.needsMedia
+      ? await resolveToolset({ ffmpeg: shared.ffmpeg, ffprobe: shared.ffprobe, env: io.env, cwd: io.cwd })
+      : (undefined as unknown as Toolset);
+    if (run.needsMedia) {
+      logger.info(`ffmpeg ${tools.ffmpeg.version} (${tools.ffmpeg.source}: ${tools.ffmpeg.path})`);
+      logger.debug(`ffprobe ${tools.ffprobe.version} (${tools.ffprobe.source}: ${tools.ffprobe.path})`);
+    }
+    const print = (line: string) => (shared.json ? io.stderr : io.stdout).write(line + '\n');
+    results = await run.execute({
+      logger,
+      tools,
+      signal: io.signal,
+      cwd: io.cwd,
+      env: io.env,
+      dryRun: shared.dryRun,
+      print,
+      testHook: testHookFrom(io.env),
+    });
+  } catch (error) {
+    runError = error;
+  }
+
+  const exitCode = runError !== undefined ? exitCodeFor(runError) : mostSerious(results.map((r) => r.exitCode));
+  const summary: RunSummary = {
+    tool: run.tool,
+    version: VERSION,
+    ok: exitCode === ExitCode.ok,
+    exitCode,
+    ...(runError !== undefined ? { error: errorMessage(runError) } : {}),
+    inputs: results,
+    ...(logFiles ? { log: logFiles } : {}),
+  };
+  if (runError !== undefined) reportRunError(runError, io, run.tool, logger);
+  if (!shared.quiet || exitCode !== 0) io.stderr.write(renderSummary(summary));
+  await logger.finish(exitCode === 0 ? 'success' : 'failure', exitCode, oneLine(summary));
+  if (shared.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  return exitCode;
+}
+
+function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; events: string } | undefined {
+  const dir = run.shared.logDir ?? (run.outputDir ? join(run.outputDir, 'avpres-logs') : undefined);
+  if (!dir) return undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    io.stderr.write(`warning: cannot write logs to ${dir}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  const stamp = logger.run.start.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = join(dir, `${run.tool}_${stamp}_${process.pid}`);
+  const files = { human: `${base}.log`, events: `${base}.events.jsonl` };
+  logger.attach(new HumanLogSink(files.human));
+  logger.attach(new JsonlSink(files.events));
+  return files;
+}
+
+function reportRunError(error: unknown, io: CliIo, tool: string, logger: Logger): void {
+  if (error instanceof InterruptedError) {
+    logger.error('interrupted: child processes stopped, partial files removed');
+    return;
+  }
+  if (error instanceof AvpresError) {
+    logger.error(error.message);
+    return;
+  }
+  // Not one of ours: a bug. Say so, with the stack.
+  logger.error(`unexpected error in avpres ${tool} (a bug, please report it): ${errorMessage(error)}`);
+  io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function oneLine(s: RunSummary): string {
+  const count = (status: string) => s.inputs.filter((i) => i.status === status).length;
+  return `${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed${s.error ? `; ${s.error}` : ''}`;
+}

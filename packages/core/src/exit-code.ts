@@ -1,0 +1,33 @@
+import { AvpresError, ExitCode } from './errors.js';
+
+/** The exit code for anything thrown: our errors carry one; anything else is a bug (70). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof AvpresError) return error.exitCode;
+  if (isAbortError(error)) return ExitCode.interrupted;
+  return ExitCode.bug;
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+// Most serious first: interrupted, a bug, a failed proof, the environment, bad input.
+const SEVERITY: readonly number[] = [
+  ExitCode.interrupted,
+  ExitCode.bug,
+  ExitCode.verification,
+  ExitCode.environment,
+  ExitCode.usage,
+];
+
+/** The exit code of a run with several inputs: the most serious among them. */
+export function mostSerious(codes: Iterable<number>): number {
+  let best: number = ExitCode.ok;
+  for (const code of codes) {
+    if (code === ExitCode.ok) continue;
+    const rank = SEVERITY.indexOf(code);
+    const bestRank = SEVERITY.indexOf(best);
+    if (best === ExitCode.ok || (rank !== -1 && (bestRank === -1 || rank < bestRank))) best = code;
+  }
+  return best;
+}

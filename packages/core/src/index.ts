@@ -1,0 +1,15 @@
+export {
+  AvpresError,
+  UsageError,
+  InputError,
+  VerificationError,
+  EnvironmentError,
+  InterruptedError,
+  ExitCode,
+  type ExitCodeValue,
+  type AvpresErrorOptions,
+} from './errors.js';
+export { FfmpegError, type FfmpegErrorDetails } from './ffmpeg-error.js';
+export { exitCodeFor, mostSerious } from './exit-code.js';
+export type { OutputRecord, Verification, InputStatus, InputResult } from './result.js';
+export { eachInput, failedResult } from './each-input.js';
