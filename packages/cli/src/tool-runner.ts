@@ -35,7 +35,7 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   try {
     const tools: Toolset = run.needsMedia
       ? await resolveToolset({ ffmpeg: shared.ffmpeg, ffprobe: shared.ffprobe, env: io.env, cwd: io.cwd })
-      : (undefined as unknown as Toolset);
+      : noMediaTools(run.tool);
     if (run.needsMedia) {
       logger.info(`ffmpeg ${tools.ffmpeg.version} (${tools.ffmpeg.source}: ${tools.ffmpeg.path})`);
       logger.debug(`ffprobe ${tools.ffprobe.version} (${tools.ffprobe.source}: ${tools.ffprobe.path})`);
@@ -110,4 +110,19 @@ function errorMessage(error: unknown): string {
 function oneLine(s: RunSummary): string {
   const count = (status: string) => s.inputs.filter((i) => i.status === status).length;
   return `${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed${s.error ? `; ${s.error}` : ''}`;
+}
+
+/** For tools that run no ffmpeg: touching ctx.tools is a bug in that tool, said plainly. */
+function noMediaTools(tool: string): Toolset {
+  const fail = (): never => {
+    throw new Error(`avpres ${tool} declared needsMedia: false but asked for ffmpeg/ffprobe`);
+  };
+  return {
+    get ffmpeg() {
+      return fail();
+    },
+    get ffprobe() {
+      return fail();
+    },
+  };
 }
