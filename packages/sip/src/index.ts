@@ -1,1 +1,1 @@
-export {};
+export { sidecarNames, type SidecarNames } from './sidecar-names.js';
