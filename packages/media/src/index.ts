@@ -33,3 +33,4 @@ export {
   type ToolsetOptions,
 } from './toolset.js';
 export type { ToolContext } from './context.js';
+export { buildFfv1Args, ffv1SliceCount, type Ffv1Profile } from './ffv1-args.js';

@@ -16,6 +16,8 @@ export interface RunOptions {
   captureStdout?: boolean | undefined;
   /** Stdout as a stream for a consumer that applies back-pressure. */
   stdoutStream?: ((stream: Readable) => void) | undefined;
+  /** Feed the program's stdin from this stream (e.g. another program's stdout). */
+  stdin?: Readable | undefined;
   cwd?: string | undefined;
   env?: Readonly<Record<string, string>> | undefined;
   /** The file this run is about, named in the error message. */
@@ -43,7 +45,7 @@ export async function runProgram(program: string, args: readonly string[], optio
   if (options.signal?.aborted) throw new InterruptedError('interrupted before start', optionalFile(options.file));
   const wantsProgress = options.onProgress !== undefined;
   const child = execa(program, args, {
-    stdio: ['ignore', options.onStdout || options.captureStdout || options.stdoutStream ? 'pipe' : 'ignore', 'pipe', wantsProgress ? 'pipe' : 'ignore'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', options.onStdout || options.captureStdout || options.stdoutStream ? 'pipe' : 'ignore', 'pipe', wantsProgress ? 'pipe' : 'ignore'],
     buffer: { stdout: Boolean(options.captureStdout), stderr: false, fd3: false },
     maxBuffer: { stdout: 512 * 1024 * 1024 },
     cancelSignal: options.signal,
@@ -55,6 +57,11 @@ export async function runProgram(program: string, args: readonly string[], optio
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
   });
 
+  if (options.stdin && child.stdin) {
+    // A reader that stops early (EPIPE) is reported through its own exit status, not here.
+    child.stdin.on('error', () => undefined);
+    options.stdin.pipe(child.stdin);
+  }
   let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
