@@ -1,1 +1,12 @@
-export {};
+export {
+  createHasher,
+  hashBuffer,
+  hashFile,
+  readChunks,
+  isHashAlgorithm,
+  HASH_ALGORITHMS,
+  CHUNK_SIZE,
+  type HashAlgorithm,
+  type Hasher,
+  type HashFileOptions,
+} from './hash.js';
