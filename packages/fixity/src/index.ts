@@ -10,3 +10,4 @@ export {
   type Hasher,
   type HashFileOptions,
 } from './hash.js';
+export { partialPath, isPartialPath, writeFileAtomic, renameIntoPlace, fsyncDir } from './atomic-write.js';
