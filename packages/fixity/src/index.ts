@@ -11,3 +11,25 @@ export {
   type HashFileOptions,
 } from './hash.js';
 export { partialPath, isPartialPath, writeFileAtomic, renameIntoPlace, fsyncDir } from './atomic-write.js';
+export {
+  formatManifest,
+  parseManifest,
+  writeManifest,
+  readManifest,
+  compareManifests,
+  manifestOfFolder,
+  verifyFolder,
+  listFiles,
+  forEachConcurrently,
+  comparePaths,
+  algorithmOfManifest,
+  manifestNameFor,
+  type ManifestEntry,
+  type ManifestComparison,
+  type FolderFile,
+  type FolderProgress,
+  type WalkOptions,
+  type ManifestOfFolderOptions,
+  type VerifyFolderOptions,
+  type FolderVerification,
+} from './manifest.js';
