@@ -33,3 +33,12 @@ export {
   type VerifyFolderOptions,
   type FolderVerification,
 } from './manifest.js';
+export {
+  parseFramemd5,
+  compareFramemd5,
+  type Framehash,
+  type FramehashStream,
+  type FramehashFrame,
+  type StreamComparison,
+  type FramehashComparison,
+} from './framemd5.js';
