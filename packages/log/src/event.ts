@@ -6,6 +6,7 @@ export type EventType =
   | 'decompression'
   | 'fixity check'
   | 'format identification'
+  | 'information package creation'
   | 'ingestion'
   | 'message digest calculation'
   | 'metadata extraction'
@@ -39,6 +40,8 @@ export interface EventObject {
   role?: 'source' | 'outcome' | 'sidecar';
   size?: number;
   hashes?: Readonly<Record<string, string>>;
+  /** Format name when known (e.g. MediaInfo's "Matroska"), for PREMIS formatName. */
+  format?: string;
 }
 
 export interface PreservationEvent {
