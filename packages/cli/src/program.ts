@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import type { CommandEnv, CommandFactory } from './command-env.js';
 import { makeDoctorCommand } from './commands/doctor.js';
+import { makeNormaliseCommand } from './commands/normalise.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeDoctorCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeDoctorCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

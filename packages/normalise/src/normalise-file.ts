@@ -1,0 +1,249 @@
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
+import { HumanLogSink, JsonlSink, quoteArgs, type EventScope } from '@avpres/log';
+import { expectedFrames, ffmpegInvocation, mediainfoXml, probe, programRun, type ToolContext } from '@avpres/media';
+import { buildDecodeArgs, buildEncodeArgs, buildStoredPacketArgs } from './ffmpeg-args.js';
+import type { SourceFile } from './find-inputs.js';
+import { jobPaths, producedFiles, type JobPaths } from './job-paths.js';
+import { readJobRecord, stillValid, writeJobRecord, type JobRecord } from './job-record.js';
+import type { NormaliseOptions } from './options.js';
+import { comparePacketLists } from './packets.js';
+import { assertFreeSpace, assertUnchanged, readableSource } from './preflight.js';
+import { progressReporter } from './progress.js';
+import { checkStoredFile, runEncodeAndDecode } from './run-pipeline.js';
+import { planStreams, type StreamPlan } from './stream-plan.js';
+import { writeJobManifest } from './job-manifest.js';
+
+export interface JobEnv {
+  ctx: ToolContext;
+  options: NormaliseOptions;
+  version: string;
+}
+
+/** Normalise one capture into `dir`: encode, prove, then put every output under its final name. */
+export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv): Promise<InputResult> {
+  const { ctx, options } = env;
+  const paths = jobPaths(dir, source.stem);
+  const identity = await readableSource(source.path);
+  const recordOptions = { slices: options.slices ?? null, allowLossy: options.allowLossy };
+
+  if (!options.force && !ctx.dryRun) {
+    const skip = await stillValid(await readJobRecord(paths.record), { source: identity, options: recordOptions, mkvPath: paths.mkv }, ctx.signal);
+    if (skip) {
+      ctx.logger.info(`${source.path}: ${skip}; skipped (use --force to redo)`);
+      return { input: source.path, status: 'skipped', exitCode: 0, reason: skip, outputs: await describeOutputs(paths) };
+    }
+  }
+
+  const probed = await probe(ctx.tools.ffprobe.path, source.path, ctx.signal);
+  const plan = planStreams(probed);
+  const lossy = plan.video.filter((v) => !v.lossless);
+  if (lossy.length > 0 && !options.allowLossy) {
+    const reason = `video is already lossy (${lossy.map((v) => v.codec).join(', ')}): skipped; use --allow-lossy to normalise it anyway`;
+    ctx.logger.warn(`${source.path}: ${reason}`);
+    return { input: source.path, status: 'skipped', exitCode: 0, reason, outputs: [] };
+  }
+  plan.frames = expectedFrames(probed.streams.find((s) => s.index === plan.video[0]!.index)!, probed.duration);
+  for (const n of plan.notMapped) ctx.logger.info(`${source.path}: stream ${n.index} not mapped: ${n.reason}`);
+
+  const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: options.slices });
+  const decodeArgs = buildDecodeArgs({ plan, outputFramemd5: partialPath(paths.outputFramemd5), packetHashes: paths.packetHashes });
+  if (ctx.dryRun) {
+    const ff = ctx.tools.ffmpeg.path;
+    ctx.print(`# ${source.path}`);
+    ctx.print(`${quoteArgs([ff, ...ffmpegInvocation(encodeArgs, { progress: true })])} \\\n  | ${quoteArgs([ff, ...ffmpegInvocation(decodeArgs)])}`);
+    ctx.print(`${quoteArgs([ff, ...ffmpegInvocation(buildStoredPacketArgs())])} < ${quoteArgs([partialPath(paths.mkv)])}`);
+    return { input: source.path, status: 'skipped', exitCode: 0, reason: 'dry run: nothing written', outputs: [] };
+  }
+
+  await mkdir(dir, { recursive: true });
+  await assertFreeSpace(dir, identity.size);
+  await removePartials(paths);
+  const sinks = [new HumanLogSink(paths.log), new JsonlSink(paths.events)];
+  for (const sink of sinks) ctx.logger.attach(sink);
+  let result: InputResult & { mkvMd5: string };
+  try {
+    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions);
+  } catch (error) {
+    await removePartials(paths);
+    throw error;
+  } finally {
+    for (const sink of sinks) ctx.logger.detach(sink);
+  }
+  // The job log is complete now, so the manifest can cover it.
+  await writeJobManifest(paths.manifest, producedFiles(paths), new Map([[paths.mkv, result.mkvMd5]]));
+  const { mkvMd5, ...done } = result;
+  return { ...done, outputs: await describeOutputs(paths, mkvMd5) };
+}
+
+async function encodeAndProve(
+  source: SourceFile,
+  paths: JobPaths,
+  plan: StreamPlan,
+  identity: { path: string; size: number; mtimeMs: number },
+  env: JobEnv,
+  recordOptions: JobRecord['options'],
+): Promise<InputResult & { mkvMd5: string }> {
+  const { ctx } = env;
+  const { logger } = ctx;
+  const ffmpegLog: string[] = [];
+  const logStderr = (pass: string, text: string) => ffmpegLog.push(text.replace(/^/gm, `[${pass}] `));
+  const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: env.options.slices });
+  const decodeArgs = buildDecodeArgs({ plan, outputFramemd5: partialPath(paths.outputFramemd5), packetHashes: paths.packetHashes });
+  ffmpegLog.push(`# encode: ${quoteArgs([ctx.tools.ffmpeg.path, ...encodeArgs])}\n# decode: ${quoteArgs([ctx.tools.ffmpeg.path, ...decodeArgs])}\n`);
+
+  const sourceObject = { path: source.path, role: 'source' as const, size: identity.size };
+  const normalization = logger.begin('normalization', `${basename(source.path)} to FFV1 version 3/Matroska with FLAC audio`, {
+    objects: [sourceObject],
+    program: programRun(ctx.tools.ffmpeg, encodeArgs),
+  });
+  const label = basename(source.path);
+  try {
+    await runEncodeAndDecode({
+      ffmpeg: ctx.tools.ffmpeg,
+      encodeArgs,
+      decodeArgs,
+      file: source.path,
+      signal: ctx.signal,
+      onProgress: progressReporter(logger, label, plan.frames),
+      totals: { frames: plan.frames, durationSeconds: plan.durationSeconds },
+      onStderr: logStderr,
+    });
+    await assertUnchanged(identity);
+  } catch (error) {
+    closeFailed(normalization, error);
+    throw error;
+  } finally {
+    logger.progressEnd(label);
+    await writeFileAtomic(partialPath(paths.ffmpegLog), ffmpegLog.join(''));
+  }
+  normalization.succeed();
+
+  await ctx.testHook?.('before-verify', partialPath(paths.mkv));
+  const proof = await prove(paths, plan, env, logStderr);
+  await writeFileAtomic(partialPath(paths.ffmpegLog), ffmpegLog.join(''));
+
+  await writeMediainfo(source.path, paths, env);
+  for (const [partial, final] of finalNames(paths)) await renameIntoPlace(partial, final);
+  await rm(paths.packetHashes, { force: true });
+  const record: JobRecord = {
+    tool: 'avpres normalise',
+    version: env.version,
+    source: identity,
+    options: recordOptions,
+    mkv: { name: basename(paths.mkv), size: proof.size, md5: proof.md5 },
+    verification: { method: 'framemd5', outcome: 'pass', detail: proof.detail },
+    ffmpeg: { path: ctx.tools.ffmpeg.path, version: ctx.tools.ffmpeg.version },
+    finished: new Date().toISOString(),
+  };
+  await writeJobRecord(paths.record, record);
+  logger.info(`${source.path}: verified; ${paths.mkv} (${(proof.size / 1e6).toFixed(1)} MB, ${((100 * proof.size) / identity.size).toFixed(0)}% of the source)`);
+  return {
+    input: source.path,
+    status: 'done',
+    exitCode: 0,
+    outputs: [],
+    mkvMd5: proof.md5,
+    verification: { method: 'framemd5', outcome: 'pass', detail: proof.detail },
+    details: { sourceSize: identity.size, mkvSize: proof.size, frames: plan.frames },
+  };
+}
+
+interface Proof {
+  md5: string;
+  size: number;
+  detail: string;
+}
+
+/**
+ * The proof: the decoded output frames equal the decoded source frames (framemd5, video and
+ * audio), and the MKV on disk holds exactly the packets that were decoded.
+ */
+async function prove(paths: JobPaths, plan: StreamPlan, env: JobEnv, logStderr: (pass: string, text: string) => void): Promise<Proof> {
+  const { ctx } = env;
+  const mkv = partialPath(paths.mkv);
+  const check = ctx.logger.begin('fixity check', `${basename(paths.mkv)}: decoded frames and stored packets against the source`, {
+    program: programRun(ctx.tools.ffmpeg, buildStoredPacketArgs()),
+  });
+  try {
+    const stored = await checkStoredFile(ctx.tools.ffmpeg, buildStoredPacketArgs(), mkv, ctx.signal, (t) => logStderr('stored', t));
+    const [sourceText, outputText, streamedPackets] = await Promise.all([
+      readFile(partialPath(paths.sourceFramemd5), 'utf8'),
+      readFile(partialPath(paths.outputFramemd5), 'utf8'),
+      readFile(paths.packetHashes, 'utf8'),
+    ]);
+    const frames = compareFramemd5(parseFramemd5(sourceText), parseFramemd5(outputText));
+    const packets = comparePacketLists(streamedPackets, stored.packetHashes);
+    const counted = frames.streams.map((s) => `stream ${s.stream}: ${s.expectedFrames} frames`).join(', ');
+    if (!frames.equal || frames.streams.length === 0 || frames.streams.some((s) => s.expectedFrames === 0)) {
+      throw new VerificationError(`${basename(paths.mkv)}: decoded output differs from the source: ${frames.summary || 'no frames decoded'}`, { file: paths.mkv });
+    }
+    if (!packets.equal) {
+      throw new VerificationError(`${basename(paths.mkv)}: the stored file differs from what was verified: ${packets.summary}`, { file: paths.mkv });
+    }
+    const detail = `framemd5 identical (${counted}; video ${plan.video.map((v) => v.decodePixFmt).join(', ')}${plan.audio.length ? `, audio ${plan.audio.map((a) => a.hashCodec).join(', ')} in blocks of 1920 samples` : ''}); stored MKV packets identical to the decoded ones`;
+    check.addObjects({ path: paths.mkv, role: 'outcome', size: stored.size, hashes: { md5: stored.md5 } });
+    check.succeed(detail);
+    return { md5: stored.md5, size: stored.size, detail };
+  } catch (error) {
+    closeFailed(check, error);
+    if (error instanceof VerificationError) await keepFailed(paths);
+    throw error;
+  }
+}
+
+function closeFailed(scope: EventScope, error: unknown): void {
+  if (!scope.isClosed) scope.fail(error instanceof Error ? error.message : String(error));
+}
+
+/** A failed proof keeps its outputs for inspection, under names that cannot pass for finished ones. */
+async function keepFailed(paths: JobPaths): Promise<void> {
+  for (const [partial, final] of finalNames(paths)) {
+    await rename(partial, `${final}.failed`).catch(() => undefined);
+  }
+}
+
+async function writeMediainfo(sourcePath: string, paths: JobPaths, env: JobEnv): Promise<void> {
+  const scope = env.ctx.logger.begin('metadata extraction', 'MediaInfo XML of the source and the MKV (mediainfo.js)');
+  const [src, out] = await Promise.all([mediainfoXml(sourcePath), mediainfoXml(partialPath(paths.mkv))]);
+  await writeFileAtomic(partialPath(paths.sourceMediainfo), src);
+  await writeFileAtomic(partialPath(paths.outputMediainfo), out);
+  scope.succeed();
+}
+
+function finalNames(paths: JobPaths): [string, string][] {
+  return [paths.mkv, paths.sourceFramemd5, paths.outputFramemd5, paths.sourceMediainfo, paths.outputMediainfo, paths.ffmpegLog].map(
+    (p) => [partialPath(p), p],
+  );
+}
+
+async function removePartials(paths: JobPaths): Promise<void> {
+  await Promise.all([...finalNames(paths).map(([partial]) => rm(partial, { force: true })), rm(paths.packetHashes, { force: true })]);
+}
+
+const ROLES: [keyof JobPaths, string][] = [
+  ['mkv', 'preservation master'],
+  ['sourceFramemd5', 'source framemd5'],
+  ['outputFramemd5', 'output framemd5'],
+  ['sourceMediainfo', 'source mediainfo'],
+  ['outputMediainfo', 'output mediainfo'],
+  ['ffmpegLog', 'ffmpeg log'],
+  ['record', 'verification record'],
+  ['log', 'job log'],
+  ['events', 'job events'],
+  ['manifest', 'manifest'],
+];
+
+async function describeOutputs(paths: JobPaths, mkvMd5?: string): Promise<OutputRecord[]> {
+  const out: OutputRecord[] = [];
+  for (const [key, role] of ROLES) {
+    const path = paths[key];
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue;
+    const md5 = key === 'mkv' && mkvMd5 ? mkvMd5 : (await hashFile(path)).digest;
+    out.push({ path, role, size: info.size, md5 });
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { eachInput, failedResult, InputError, type InputResult } from '@avpres/core';
+import { requireCapabilities, type ToolContext } from '@avpres/media';
+import { findInputs, type SourceFile } from './find-inputs.js';
+import { normaliseFile } from './normalise-file.js';
+import type { NormaliseOptions } from './options.js';
+
+/** What ffmpeg must be able to do for normalise. */
+export const NORMALISE_NEEDS = {
+  encoders: ['ffv1', 'flac', 'rawvideo', 'pcm_s24le'],
+  muxers: ['matroska', 'nut', 'tee', 'framemd5', 'framehash'],
+  filters: ['asetnsamples'],
+};
+
+/**
+ * Normalise every capture among the inputs, one after another (each job already keeps both
+ * cores busy: encode and decode run at once). A bad input fails alone.
+ */
+export async function normalise(options: NormaliseOptions, ctx: ToolContext, version: string): Promise<InputResult[]> {
+  await requireCapabilities(ctx.tools.ffmpeg.path, NORMALISE_NEEDS);
+  const found = await findInputs(options.inputs, options.outputDir);
+  for (const file of found.ignored) ctx.logger.debug(`not a capture by its extension, left alone: ${file}`);
+  const results: InputResult[] = found.missing.map((m) => {
+    ctx.logger.error(m.error.message);
+    return failedResult(m.path, m.error);
+  });
+  if (found.files.length === 0 && found.missing.length === 0) {
+    throw new InputError(`no captures found in ${options.inputs.join(', ')} (looked for ${'.mov .avi .mxf .mkv …'})`);
+  }
+  const taken = new Map<string, string>();
+  const jobs = found.files.map((file) => ({ file, dir: join(options.outputDir, file.relativeDir) }));
+  results.push(
+    ...(await eachInput(
+      jobs,
+      async ({ file, dir }) => {
+        claimOutputName(taken, join(dir, file.stem), file);
+        return normaliseFile(file, dir, { ctx, options, version });
+      },
+      {
+        name: ({ file }) => file.path,
+        onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? error.message.replace(`${file.path}: `, '') : String(error)}`),
+      },
+    )),
+  );
+  return results;
+}
+
+/** Two inputs must never write the same output names. */
+function claimOutputName(taken: Map<string, string>, key: string, file: SourceFile): void {
+  const other = taken.get(key);
+  if (other) throw new InputError(`${file.path}: its outputs would overwrite those of ${other} (same name); normalise it in a separate run or rename it`, { file: file.path });
+  taken.set(key, file.path);
+}

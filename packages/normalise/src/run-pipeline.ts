@@ -1,0 +1,113 @@
+import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { EnvironmentError, FfmpegError, InterruptedError } from '@avpres/core';
+import { createHasher } from '@avpres/fixity';
+import { ffmpegInvocation, runProgram, type FfmpegProgress, type ResolvedTool } from '@avpres/media';
+
+export interface PipelineRun {
+  ffmpeg: ResolvedTool;
+  encodeArgs: string[];
+  decodeArgs: string[];
+  file: string;
+  signal: AbortSignal;
+  onProgress: (p: FfmpegProgress) => void;
+  totals: { frames?: number | undefined; durationSeconds?: number | undefined };
+  /** ffmpeg's stderr, tagged by pass, for the ffmpeg log. */
+  onStderr: (pass: 'encode' | 'decode' | 'stored', text: string) => void;
+}
+
+/**
+ * Encode and decode at once: pass 1 writes the MKV and streams the same packets to pass 2,
+ * which decodes them while pass 1 is still encoding (both cores busy). If either fails,
+ * the other is stopped and the first real error is reported.
+ */
+export async function runEncodeAndDecode(run: PipelineRun): Promise<void> {
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  let nut: Readable | undefined;
+  try {
+    const encode = runProgram(run.ffmpeg.path, ffmpegInvocation(run.encodeArgs, { progress: true }), {
+      signal: local.signal,
+      file: run.file,
+      onProgress: run.onProgress,
+      totals: run.totals,
+      stdoutStream: (s) => (nut = s),
+      onStderr: (t) => run.onStderr('encode', t),
+    });
+    const decode = runProgram(run.ffmpeg.path, ffmpegInvocation(run.decodeArgs), {
+      signal: local.signal,
+      file: run.file,
+      stdin: nut,
+      onStderr: (t) => run.onStderr('decode', t),
+    });
+    const settled = await Promise.allSettled([
+      encode.catch((e: unknown) => {
+        local.abort();
+        throw e;
+      }),
+      decode.catch((e: unknown) => {
+        local.abort();
+        throw e;
+      }),
+    ]);
+    if (run.signal.aborted) throw new InterruptedError('interrupted', { file: run.file });
+    const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    // Prefer the error that caused the stop over the InterruptedError it led to.
+    const cause = errors.find((e) => !(e instanceof InterruptedError)) ?? errors[0];
+    if (cause !== undefined) throw classify(cause);
+  } finally {
+    run.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A full disk is the environment's fault (exit 3), not the input's. */
+export function classify(error: unknown): unknown {
+  if (error instanceof FfmpegError && /No space left on device|Disk quota exceeded/i.test(error.stderrTail)) {
+    return new EnvironmentError(`no space left on the output device while writing ${error.file ?? 'the output'}`, {
+      ...(error.file ? { file: error.file } : {}),
+      cause: error,
+    });
+  }
+  return error;
+}
+
+export interface StoredCheck {
+  md5: string;
+  size: number;
+  /** framehash text of the stored file's packets. */
+  packetHashes: string;
+}
+
+/**
+ * One read of the stored MKV: its md5 (for the manifest) and, from the same bytes, the
+ * packet hashes ffmpeg demuxes from it — so the proof covers the file as it is on disk.
+ */
+export async function checkStoredFile(
+  ffmpeg: ResolvedTool,
+  args: string[],
+  mkv: string,
+  signal: AbortSignal,
+  onStderr: (text: string) => void,
+): Promise<StoredCheck> {
+  const hasher = createHasher('md5');
+  let size = 0;
+  const bytes = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const source = createReadStream(mkv, { highWaterMark: 4 * 1024 * 1024, signal });
+  source.on('data', (chunk: Buffer | string) => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    hasher.update(buf);
+    size += buf.length;
+  });
+  const read = new Promise<void>((resolve, reject) => {
+    source.on('end', resolve);
+    source.on('error', reject);
+  });
+  source.pipe(bytes);
+  const [{ stdout }] = await Promise.all([
+    runProgram(ffmpeg.path, ffmpegInvocation(args), { signal, file: mkv, stdin: bytes, captureStdout: true, onStderr }),
+    read,
+  ]);
+  return { md5: hasher.digest(), size, packetHashes: stdout };
+}
