@@ -42,3 +42,5 @@ export {
   type StreamComparison,
   type FramehashComparison,
 } from './framemd5.js';
+export { copyFileVerified, fileMatches, type CopyVerifiedOptions, type CopyVerifiedResult } from './copy-verified.js';
+export { fsError } from './fs-error.js';

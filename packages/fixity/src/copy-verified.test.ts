@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, open, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, InterruptedError, VerificationError } from '@avpres/core';
+import { copyFileVerified, fileMatches } from './copy-verified.js';
+import { hashBuffer } from './hash.js';
+
+async function workDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'fixity-copy-'));
+}
+
+function pattern(size: number): Buffer {
+  const data = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 9)) & 0xff;
+  return data;
+}
+
+async function flipMiddleByte(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  const { size } = await handle.stat();
+  const one = Buffer.alloc(1);
+  await handle.read(one, 0, 1, size >> 1);
+  one[0] = one[0]! ^ 0xff;
+  await handle.write(one, 0, 1, size >> 1);
+  await handle.close();
+}
+
+describe('copyFileVerified', () => {
+  it('copies in several chunks, returns the source hash, keeps the mtime, leaves no partial', async () => {
+    const dir = await workDir();
+    const src = join(dir, 'src file.bin');
+    const data = pattern(2 * 1024 * 1024 + 5);
+    await writeFile(src, data);
+    await utimes(src, new Date('2001-02-03T04:05:06.789Z'), new Date('2001-02-03T04:05:06.789Z'));
+    let copied = 0;
+    let verified = 0;
+    const dst = join(dir, 'out', '..', '-copy.bin');
+    const result = await copyFileVerified(src, dst, {
+      chunkSize: 512 * 1024,
+      onBytes: (n) => (copied += n),
+      onVerifyBytes: (n) => (verified += n),
+    });
+    expect(result).toEqual({ hash: hashBuffer(data), size: data.length });
+    expect(copied).toBe(data.length);
+    expect(verified).toBe(data.length);
+    expect((await readFile(dst)).equals(data)).toBe(true);
+    expect((await stat(dst)).mtimeMs).toBe((await stat(src)).mtimeMs);
+    expect((await readdir(dir)).sort()).toEqual(['-copy.bin', 'src file.bin']);
+    expect(execFileSync('md5sum', ['--', src]).toString().slice(0, 32)).toBe(result.hash);
+  });
+
+  it('copies an empty file', async () => {
+    const dir = await workDir();
+    await writeFile(join(dir, 'empty'), '');
+    expect(await copyFileVerified(join(dir, 'empty'), join(dir, 'copy'), { algorithm: 'xxh128' })).toEqual({ hash: hashBuffer('', 'xxh128'), size: 0 });
+    expect((await stat(join(dir, 'copy'))).size).toBe(0);
+  });
+
+  it('fails verification naming the file when the copy is corrupted before the re-read, and removes the partial', async () => {
+    const dir = await workDir();
+    await writeFile(join(dir, 'src'), pattern(100_000));
+    const dst = join(dir, 'dst');
+    const attempt = copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte });
+    await expect(attempt).rejects.toBeInstanceOf(VerificationError);
+    await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: copy does not match its source/);
+    expect(await readdir(dir)).toEqual(['src']);
+  });
+
+  it('checks an expected hash', async () => {
+    const dir = await workDir();
+    await writeFile(join(dir, 'src'), 'abc');
+    await expect(copyFileVerified(join(dir, 'src'), join(dir, 'a'), { expectedHash: hashBuffer('abd') })).rejects.toBeInstanceOf(VerificationError);
+    await expect(copyFileVerified(join(dir, 'src'), join(dir, 'b'), { expectedHash: hashBuffer('abc').toUpperCase() })).resolves.toMatchObject({ size: 3 });
+    expect((await readdir(dir)).sort()).toEqual(['b', 'src']);
+  });
+
+  it('refuses a missing source with an input error and an abort with an interrupted error', async () => {
+    const dir = await workDir();
+    await expect(copyFileVerified(join(dir, 'nope'), join(dir, 'x'))).rejects.toBeInstanceOf(InputError);
+    await writeFile(join(dir, 'src'), pattern(3 * 1024 * 1024));
+    const controller = new AbortController();
+    const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'x'), {
+      chunkSize: 256 * 1024,
+      signal: controller.signal,
+      onBytes: () => controller.abort(),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(InterruptedError);
+    expect(await readdir(dir)).toEqual(['src']);
+  });
+
+  it('replaces an existing destination only once the new copy is verified', async () => {
+    const dir = await workDir();
+    await writeFile(join(dir, 'src'), 'new');
+    await writeFile(join(dir, 'dst'), 'old');
+    await expect(copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { beforeVerify: flipMiddleByte })).rejects.toThrow();
+    expect(await readFile(join(dir, 'dst'), 'utf8')).toBe('old');
+    await copyFileVerified(join(dir, 'src'), join(dir, 'dst'));
+    expect(await readFile(join(dir, 'dst'), 'utf8')).toBe('new');
+  });
+});
+
+describe('fileMatches', () => {
+  it('re-hashes rather than trusting the size', async () => {
+    const dir = await workDir();
+    await writeFile(join(dir, 'f'), 'abc');
+    expect(await fileMatches(join(dir, 'f'), { hash: hashBuffer('abc'), size: 3 })).toBe(true);
+    expect(await fileMatches(join(dir, 'f'), { hash: hashBuffer('abd'), size: 3 })).toBe(false);
+    expect(await fileMatches(join(dir, 'missing'), { hash: hashBuffer('abc') })).toBe(false);
+  });
+});

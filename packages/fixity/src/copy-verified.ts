@@ -1,0 +1,161 @@
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { InputError, VerificationError } from '@avpres/core';
+import { partialPath, renameIntoPlace } from './atomic-write.js';
+import { fsError } from './fs-error.js';
+import { CHUNK_SIZE, createHasher, hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
+
+export interface CopyVerifiedOptions {
+  algorithm?: HashAlgorithm;
+  signal?: AbortSignal;
+  /** Bytes copied, after each chunk. */
+  onBytes?: (n: number) => void;
+  /** Bytes re-read from the destination, after each chunk. */
+  onVerifyBytes?: (n: number) => void;
+  /** Give the copy the source's modification time (default true). */
+  preserveMtime?: boolean;
+  /** The source's known hash: a source that no longer matches it fails too. */
+  expectedHash?: string;
+  /** Copy chunk size; default 4 MiB. */
+  chunkSize?: number;
+  /** Hash the destination for verification; default hashFile (this thread). A HashPool's hashFile runs it on another core. */
+  verify?: (path: string, options: { algorithm: HashAlgorithm; signal?: AbortSignal; onBytes?: (n: number) => void }) => Promise<{ digest: string; size: number }>;
+  /** Called with the written partial file just before it is re-read (tests corrupt it here). */
+  beforeVerify?: (file: string) => Promise<void> | void;
+}
+
+export interface CopyVerifiedResult {
+  hash: string;
+  size: number;
+}
+
+/**
+ * Copy `src` to `dst` reading the source once: each chunk is hashed while it is written
+ * to `<dst>.partial`. The partial is then fsynced and, meanwhile, re-read once and hashed;
+ * only when both hashes agree is it renamed to `dst` (which it replaces) — so a file
+ * under its final name is always complete and verified. On any failure or abort the
+ * partial is removed. A source that changes size or mtime during the copy is refused.
+ */
+export async function copyFileVerified(src: string, dst: string, options: CopyVerifiedOptions = {}): Promise<CopyVerifiedResult> {
+  const algorithm = options.algorithm ?? 'md5';
+  const partial = partialPath(dst);
+  throwIfAborted(options.signal, src);
+  let source: FileHandle | undefined;
+  let target: FileHandle | undefined;
+  try {
+    try {
+      source = await open(src, 'r');
+    } catch (error) {
+      throw readError(src, error);
+    }
+    const before = await source.stat();
+    target = await open(partial, 'w').catch((error: unknown) => {
+      throw fsError(partial, error, 'write');
+    });
+    const { hash, size } = await copyAndHash(source, target, { src, partial }, algorithm, options);
+    const after = await source.stat();
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || size !== before.size) {
+      throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
+    }
+    await source.close();
+    source = undefined;
+    if (options.expectedHash !== undefined && options.expectedHash.toLowerCase() !== hash) {
+      throw new VerificationError(`${src}: ${algorithm} ${hash} does not match the expected ${options.expectedHash.toLowerCase()}`, { file: src });
+    }
+
+    // fsync (the disk's work) and the re-read (from the page cache) overlap.
+    const syncing = target.sync();
+    syncing.catch(() => undefined);
+    await options.beforeVerify?.(partial);
+    const verify = options.verify ?? hashFile;
+    const reread = await verify(partial, {
+      algorithm,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onVerifyBytes ? { onBytes: options.onVerifyBytes } : {}),
+    });
+    await syncing;
+    if (reread.digest !== hash || reread.size !== size) {
+      throw new VerificationError(
+        `${dst}: copy does not match its source ${src} (${algorithm} ${reread.digest}, ${reread.size} bytes; source ${hash}, ${size} bytes)`,
+        { file: dst },
+      );
+    }
+    if (options.preserveMtime ?? true) await target.utimes(before.atime, before.mtime);
+    await target.close();
+    target = undefined;
+    await renameIntoPlace(partial, dst);
+    return { hash, size };
+  } catch (error) {
+    await target?.close().catch(() => undefined);
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await source?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Read ahead by one chunk; write and hash the current chunk at the same time (the write
+ * runs in libuv's thread pool while this thread hashes).
+ */
+async function copyAndHash(
+  source: FileHandle,
+  target: FileHandle,
+  { src, partial }: { src: string; partial: string },
+  algorithm: HashAlgorithm,
+  options: CopyVerifiedOptions,
+): Promise<CopyVerifiedResult> {
+  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
+  const hasher = createHasher(algorithm);
+  const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+  let which = 0;
+  let position = 0;
+  const readAt = (buffer: Buffer, at: number) =>
+    source.read(buffer, 0, chunkSize, at).catch((error: unknown) => {
+      throw readError(src, error);
+    });
+  let pending = readAt(buffers[0]!, 0);
+  for (;;) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) break;
+    throwIfAborted(options.signal, src);
+    const chunk = buffers[which]!.subarray(0, bytesRead);
+    position += bytesRead;
+    which ^= 1;
+    pending = readAt(buffers[which]!, position);
+    const writing = writeAll(target, chunk, partial);
+    hasher.update(chunk);
+    try {
+      await writing;
+    } catch (error) {
+      await pending.catch(() => undefined);
+      throw error;
+    }
+    options.onBytes?.(bytesRead);
+  }
+  return { hash: hasher.digest(), size: position };
+}
+
+async function writeAll(handle: FileHandle, chunk: Buffer, file: string): Promise<void> {
+  let offset = 0;
+  try {
+    while (offset < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+      offset += bytesWritten;
+    }
+  } catch (error) {
+    throw fsError(file, error, 'write');
+  }
+}
+
+function readError(file: string, error: unknown): Error {
+  return fsError(file, error, 'read');
+}
+
+/** True when `file` exists and its hash equals `hash` (re-read, not just size). */
+export async function fileMatches(file: string, expected: { hash: string; size?: number }, options: { algorithm?: HashAlgorithm; signal?: AbortSignal } = {}): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  if (expected.size !== undefined && info.size !== expected.size) return false;
+  const { digest } = await hashFile(file, options);
+  return digest === expected.hash.toLowerCase();
+}
