@@ -46,7 +46,6 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
     return { input: source.path, status: 'skipped', exitCode: 0, reason, outputs: [] };
   }
   plan.frames = expectedFrames(probed.streams.find((s) => s.index === plan.video[0]!.index)!, probed.duration);
-  for (const n of plan.notMapped) ctx.logger.info(`${source.path}: stream ${n.index} not mapped: ${n.reason}`);
 
   const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: options.slices });
   const decodeArgs = buildDecodeArgs({ plan, outputFramemd5: partialPath(paths.outputFramemd5), packetHashes: paths.packetHashes });
@@ -88,6 +87,7 @@ async function encodeAndProve(
 ): Promise<InputResult & { mkvMd5: string }> {
   const { ctx } = env;
   const { logger } = ctx;
+  for (const n of plan.notMapped) logger.info(`${source.path}: stream ${n.index} not mapped: ${n.reason}`);
   const ffmpegLog: string[] = [];
   const logStderr = (pass: string, text: string) => ffmpegLog.push(text.replace(/^/gm, `[${pass}] `));
   const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: env.options.slices });

@@ -1,0 +1,230 @@
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mediaInfoFactory from 'mediainfo.js';
+import { fixture, makeCapture, SD_V210 } from '@avpres/fixtures';
+import { AVPRES, audioStreamMd5, avpres, ff, ffmpegPath, ffprobeJson, md5File, tempDir, videoFrameHashes } from './helpers/cli.js';
+
+let work: { dir: string; cleanup: () => Promise<void> };
+beforeAll(async () => {
+  work = await tempDir('avpres-normalise-');
+});
+afterAll(async () => work.cleanup());
+
+async function mediainfoTracks(file: string): Promise<Record<string, unknown>[]> {
+  const mi = await mediaInfoFactory({ format: 'object' });
+  const data = await readFile(file);
+  const result = await mi.analyzeData(data.length, (size, offset) => data.subarray(offset, offset + size));
+  mi.close();
+  return result.media?.track as unknown as Record<string, unknown>[];
+}
+
+describe('avpres normalise on an SD interlaced v210 capture', () => {
+  let source: string;
+  let sourceMd5: string;
+  let out: string;
+  let run: Awaited<ReturnType<typeof avpres>>;
+  beforeAll(async () => {
+    source = await fixture('sd-v210');
+    sourceMd5 = await md5File(source);
+    out = join(work.dir, 'sd');
+    run = await avpres(['normalise', '-i', source, '-o', out, '--json', '--user', 'Test Operator']);
+  });
+
+  it('exits 0 and reports the MKV and its proof in --json', () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ tool: 'normalise', ok: true, exitCode: 0 });
+    const [input] = summary.inputs;
+    expect(input.status).toBe('done');
+    expect(input.verification).toMatchObject({ method: 'framemd5', outcome: 'pass' });
+    const mkv = input.outputs.find((o: { role: string }) => o.role === 'preservation master');
+    expect(mkv.path).toBe(join(out, 'sd-v210-tff.mkv'));
+    expect(mkv.md5).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('leaves the source untouched', async () => {
+    expect(await md5File(source)).toBe(sourceMd5);
+  });
+
+  it('writes an MKV whose decoded frames and samples equal the source (checked by ffmpeg alone)', async () => {
+    const mkv = join(out, 'sd-v210-tff.mkv');
+    const [a, b] = await Promise.all([videoFrameHashes(source, 'yuv422p10le'), videoFrameHashes(mkv, 'yuv422p10le')]);
+    expect(a.length).toBe(50);
+    expect(b).toEqual(a);
+    expect(await audioStreamMd5(mkv, 0, 'pcm_s24le')).toBe(await audioStreamMd5(source, 0, 'pcm_s24le'));
+  });
+
+  it('makes FFV1 version 3 with slice CRCs and 24-bit FLAC, as ffprobe reads them', async () => {
+    const mkv = join(out, 'sd-v210-tff.mkv');
+    const probe = await ffprobeJson(mkv);
+    const [video, audio] = probe.streams;
+    expect(video).toMatchObject({ codec_name: 'ffv1', pix_fmt: 'yuv422p10le', sample_aspect_ratio: '16:15', display_aspect_ratio: '4:3' });
+    expect(audio).toMatchObject({ codec_name: 'flac', bits_per_raw_sample: '24', channels: 2 });
+    expect(String(probe.format['format_name'])).toContain('matroska');
+    // The FFV1 decoder states the bitstream version and error correction in its debug output.
+    const r = await execa(ffmpegPath().replace(/ffmpeg$/, 'ffmpeg'), ['-hide_banner', '-v', 'debug', '-debug', 'pict', '-i', mkv, '-frames:v', '1', '-f', 'null', '-'], { reject: false });
+    expect(r.stderr).toMatch(/global: ver:3\.\d+.*ec:1.*intra:1/);
+    expect(r.stderr).toMatch(/slices:16/);
+  });
+
+  it('keeps field order (TFF to MediaInfo), colour tags and display aspect', async () => {
+    const tracks = await mediainfoTracks(join(out, 'sd-v210-tff.mkv'));
+    const video = tracks.find((t) => t['@type'] === 'Video')!;
+    expect(video).toMatchObject({ Format: 'FFV1', ScanType: 'Interlaced', ScanOrder: 'TFF', colour_primaries: 'BT.601 PAL' });
+    expect(Number(video['DisplayAspectRatio'])).toBeCloseTo(4 / 3, 2);
+    const probe = await ffprobeJson(join(out, 'sd-v210-tff.mkv'));
+    expect(probe.streams[0]).toMatchObject({ color_primaries: 'bt470bg', color_transfer: 'bt709' });
+    // ffprobe reads Matroska's "top field first, bottom coded first" back as tb.
+    expect(['tt', 'tb']).toContain(probe.streams[0]!['field_order']);
+  });
+
+  it('writes sidecars, a manifest that matches them, and events naming the operator', async () => {
+    const names = await readdir(out);
+    for (const n of ['sd-v210-tff_source.framemd5', 'sd-v210-tff_output.framemd5', 'sd-v210-tff_mediainfo.xml', 'sd-v210-tff_source_mediainfo.xml', 'sd-v210-tff_ffmpeg.log', 'sd-v210-tff_manifest.md5', 'sd-v210-tff_events.jsonl', 'sd-v210-tff.log']) {
+      expect(names).toContain(n);
+    }
+    expect(names.filter((n) => n.includes('.partial'))).toEqual([]);
+    const manifest = await readFile(join(out, 'sd-v210-tff_manifest.md5'), 'utf8');
+    const lines = manifest.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(9);
+    for (const line of lines) {
+      const [hash, name] = line.split(/  /);
+      expect(await md5File(join(out, name!))).toBe(hash);
+    }
+    const events = (await readFile(join(out, 'sd-v210-tff_events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const types = events.filter((e) => e.kind === 'event').map((e) => `${e.event.type}:${e.event.outcome}`);
+    expect(types).toEqual(expect.arrayContaining(['normalization:success', 'fixity check:success', 'metadata extraction:success']));
+    const normalization = events.find((e) => e.kind === 'event' && e.event.type === 'normalization').event;
+    expect(normalization.agents).toEqual(expect.arrayContaining([{ role: 'person', name: 'Test Operator' }]));
+    expect(normalization.program.args).toContain('ffv1');
+    const sourceFm = await readFile(join(out, 'sd-v210-tff_source.framemd5'), 'utf8');
+    expect(sourceFm).toMatch(/#hash: MD5/);
+  });
+
+  it('skips the finished job on a re-run, and redoes it with --force', async () => {
+    const again = await avpres(['normalise', '-i', source, '-o', out, '--json']);
+    expect(again.exitCode).toBe(0);
+    expect(JSON.parse(again.stdout).inputs[0].status).toBe('skipped');
+    const forced = await avpres(['normalise', '-i', source, '-o', out, '--json', '--force']);
+    expect(forced.exitCode).toBe(0);
+    expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');
+  });
+});
+
+describe('avpres normalise, other captures', () => {
+  it('keeps a QuickTime timecode track as a start-timecode tag', async () => {
+    const out = join(work.dir, 'tc');
+    const r = await avpres(['normalise', '-i', await fixture('sd-v210-timecode'), '-o', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const probe = await ffprobeJson(join(out, 'sd-v210-timecode.mkv'));
+    const tags = probe.format['tags'] as Record<string, string>;
+    expect(tags['TIMECODE'] ?? tags['timecode']).toBe('10:00:00:00');
+    expect(probe.streams.every((s) => s['codec_type'] !== 'data')).toBe(true);
+    expect(await readFile(join(out, 'sd-v210-timecode.log'), 'utf8')).toMatch(/timecode track \(10:00:00:00\) kept as tags/);
+  });
+
+  it('normalises HD uyvy422 to FFV1 with the same pixels', async () => {
+    const source = await fixture('hd-uyvy');
+    const out = join(work.dir, 'hd');
+    const r = await avpres(['normalise', '-i', source, '-o', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const mkv = join(out, 'hd-uyvy422-tff.mkv');
+    expect((await ffprobeJson(mkv)).streams[0]).toMatchObject({ codec_name: 'ffv1', width: 1920, height: 1080 });
+    expect(await videoFrameHashes(mkv, 'uyvy422')).toEqual(await videoFrameHashes(source, 'uyvy422'));
+  });
+
+  it('skips lossy video unless --allow-lossy', async () => {
+    const source = await fixture('hd-prores-prog');
+    const out = join(work.dir, 'lossy');
+    const skipped = await avpres(['normalise', '-i', source, '-o', out, '--json']);
+    expect(skipped.exitCode).toBe(0);
+    expect(JSON.parse(skipped.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/lossy \(prores\)/) });
+    expect(existsSync(join(out, 'hd-prores-720p.mkv'))).toBe(false);
+    const allowed = await avpres(['normalise', '-i', source, '-o', out, '--allow-lossy']);
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(existsSync(join(out, 'hd-prores-720p.mkv'))).toBe(true);
+  });
+});
+
+describe('avpres normalise with bad inputs', () => {
+  it('finishes the good files of a folder, names the broken ones, exits 2', async () => {
+    const folder = join(work.dir, 'mixed in');
+    await mkdir(join(folder, 'sub'), { recursive: true });
+    await copyFile(await fixture('awkward-name'), join(folder, '-tape 01 é ü 東京.mov'));
+    await copyFile(await fixture('not-media'), join(folder, 'notes.mov'));
+    await copyFile(await fixture('truncated'), join(folder, 'sub', 'cut off.mov'));
+    await writeFile(join(folder, 'readme.txt'), 'left alone\n');
+    const before = await md5File(join(folder, '-tape 01 é ü 東京.mov'));
+    const out = join(work.dir, 'mixed out');
+    const r = await avpres(['normalise', '-i', folder, '-o', out, '--json']);
+    expect(r.exitCode).toBe(2);
+    const summary = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(summary.inputs.map((i: { input: string }) => [i.input.split('/').pop(), i]));
+    expect(byName['-tape 01 é ü 東京.mov'].status).toBe('done');
+    expect(byName['notes.mov']).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(byName['cut off.mov']).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(r.stderr).toMatch(/notes\.mov: .*not (readable as )?media/);
+    expect(r.stderr).toMatch(/cut off\.mov/);
+    expect(existsSync(join(out, '-tape 01 é ü 東京.mkv'))).toBe(true);
+    expect(existsSync(join(out, 'sub', 'cut off.mkv'))).toBe(false);
+    expect(await md5File(join(folder, '-tape 01 é ü 東京.mov'))).toBe(before);
+  });
+
+  it('exits 1 when the stored MKV is changed between encode and verification, leaving no finished-looking MKV', async () => {
+    const out = join(work.dir, 'corrupt');
+    const r = await avpres(['normalise', '-i', await fixture('sd-v210-timecode'), '-o', out], {
+      env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/sd-v210-timecode\.mkv: the stored file differs from what was verified/);
+    const names = await readdir(out);
+    expect(names).not.toContain('sd-v210-timecode.mkv');
+    expect(names).toContain('sd-v210-timecode.mkv.failed');
+  });
+
+  it('exits 2 naming a missing input, with nothing on stdout for usage errors', async () => {
+    const missing = await avpres(['normalise', '-i', join(work.dir, 'nope.mov'), '-o', join(work.dir, 'x')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.mov: no such file/);
+    const usage = await avpres(['normalise', '-i', 'a.mov', '--json']);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stdout).toBe('');
+    const bogus = await avpres(['normalise', '--bogus']);
+    expect(bogus.exitCode).toBe(2);
+  });
+
+  it('exits 3 with one line when --ffmpeg does not exist', async () => {
+    const r = await avpres(['normalise', '-i', await fixture('sd-v210'), '-o', join(work.dir, 'noff'), '--ffmpeg', '/nonexistent/ffmpeg']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/ffmpeg not found or not executable: \/nonexistent\/ffmpeg/);
+  });
+
+  it('prints the ffmpeg commands with --dry-run and writes nothing', async () => {
+    const out = join(work.dir, 'dry');
+    const r = await avpres(['normalise', '-i', await fixture('sd-v210'), '-o', out, '--dry-run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/-c:v:0 ffv1 -level:v:0 3 -g:v:0 1 -slicecrc:v:0 1 -slices:v:0 16/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops on Ctrl-C mid-encode with exit 130 and leaves no partial or finished file', async () => {
+    const source = join(work.dir, 'long.mov');
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 12 }, source);
+    const out = join(work.dir, 'interrupted');
+    const child = execa(process.execPath, [AVPRES, 'normalise', '-i', source, '-o', out], { reject: false });
+    // Wait until the MKV is being written, then interrupt.
+    const started = Date.now();
+    while (!existsSync(join(out, 'long.mkv.partial')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(out, 'long.mkv.partial'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const left = await readdir(out);
+    expect(left.filter((n) => n.includes('.partial') || n.endsWith('.mkv'))).toEqual([]);
+    expect((await stat(source)).size).toBeGreaterThan(0);
+  });
+});
