@@ -2,10 +2,11 @@ import { Command } from 'commander';
 import type { CommandEnv, CommandFactory } from './command-env.js';
 import { makeDoctorCommand } from './commands/doctor.js';
 import { makeNormaliseCommand } from './commands/normalise.js';
+import { makeAccessCommand } from './commands/access.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeDoctorCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeAccessCommand, makeDoctorCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

@@ -1,0 +1,285 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { basename, relative } from 'node:path';
+import {
+  EnvironmentError,
+  InputError,
+  VerificationError,
+  eachInput,
+  type InputResult,
+} from '@avpres/core';
+import { hashFile, partialPath, renameIntoPlace } from '@avpres/fixity';
+import { quoteArgs } from '@avpres/log';
+import { ffmpegInvocation, probe, programRun, requireCapabilities, runProgram, type ToolContext } from '@avpres/media';
+import { buildAccessArgs } from './access-args.js';
+import {
+  accessOutputPath,
+  firstStream,
+  planAccess,
+  planSegment,
+  sourceDuration,
+  type AccessPlan,
+  type EncodeSettings,
+  type TrimRequest,
+} from './access-plan.js';
+import { DEFAULT_WATERMARKS, defaultWatermarkPath } from './default-watermarks.js';
+import { detectInterlace } from './detect-interlace.js';
+import { decideDeinterlace, needsDetection, type DeinterlaceDecision, type DeinterlaceMode } from './field-order.js';
+import { findInputs } from './find-inputs.js';
+import { moovFirst, topLevelBoxes } from './mp4-boxes.js';
+import { checkAccessOutput } from './output-check.js';
+import { formatSeconds } from './time-value.js';
+
+export interface AccessOptions extends TrimRequest {
+  /** Files or folders (absolute). */
+  inputs: string[];
+  /** Absolute. */
+  outputDir: string;
+  deinterlace: DeinterlaceMode;
+  settings: EncodeSettings;
+  /** Redo a copy whose output already exists. */
+  force: boolean;
+}
+
+export const ACCESS_ROLE = 'access copy';
+export const ACCESS_VERIFICATION = 'ffprobe check';
+
+/** Make a watermarked H.264/AAC MP4 access copy of each input, one ffmpeg run each. */
+export async function access(options: AccessOptions, ctx: ToolContext): Promise<InputResult[]> {
+  await requireCapabilities(ctx.tools.ffmpeg.path, {
+    encoders: ['libx264', 'aac'],
+    filters: ['bwdif', 'idet', 'scale', 'setsar', 'format', 'overlay', 'colorchannelmixer', 'pan', 'aresample', 'aformat'],
+    muxers: ['mp4'],
+    ...(options.settings.watermark.kind === 'none' ? {} : { decoders: ['png'] }),
+  });
+  checkWatermarks(options.settings);
+  const inputs = await findInputs(options.inputs);
+  if (inputs.length === 0) throw new InputError(`no media files in ${options.inputs.join(', ')}`);
+  const claimed = new Map<string, string>();
+  return eachInput(inputs, (source) => accessOne(source, options, ctx, claimed), {
+    name: (source) => source,
+    onFailure: (_source, error) => ctx.logger.error(error instanceof Error ? error.message : String(error)),
+  });
+}
+
+function checkWatermarks(settings: EncodeSettings): void {
+  const { watermark } = settings;
+  if (watermark.kind === 'file' && !existsSync(watermark.path)) {
+    throw new InputError(`${watermark.path}: watermark image not found`, { file: watermark.path });
+  }
+  if (watermark.kind === 'default') {
+    for (const aspect of Object.keys(DEFAULT_WATERMARKS) as Array<keyof typeof DEFAULT_WATERMARKS>) {
+      const path = defaultWatermarkPath(aspect);
+      if (!existsSync(path)) throw new EnvironmentError(`${path}: default watermark missing (run node watermarks/draw-watermarks.mjs)`);
+    }
+  }
+}
+
+async function accessOne(source: string, options: AccessOptions, ctx: ToolContext, claimed: Map<string, string>): Promise<InputResult> {
+  const { logger, tools, signal } = ctx;
+  const name = basename(source);
+  const output = accessOutputPath(source, options.outputDir);
+  const other = claimed.get(output);
+  if (other !== undefined) throw new InputError(`${source}: its access copy ${output} would replace the one made from ${other}`, { file: source });
+  claimed.set(output, source);
+
+  const before = await sourceStat(source);
+  if (!ctx.dryRun && !options.force && existsSync(output)) {
+    const size = (await stat(output)).size;
+    logger.info(`${name}: ${output} exists, skipped (--force to redo)`);
+    return { input: source, status: 'skipped', exitCode: 0, reason: 'access copy exists (--force to redo)', outputs: [{ path: output, role: ACCESS_ROLE, size }] };
+  }
+
+  const probed = await probe(tools.ffprobe.path, source, signal);
+  const video = firstStream(probed, 'video');
+  if (!video) throw new InputError(`${source}: no video stream to make an access copy from`, { file: source });
+  const segment = planSegment(options, sourceDuration(probed), source);
+  if (segment.shortenedFrom !== undefined) {
+    logger.warn(`${name}: asked for ${formatSeconds(segment.shortenedFrom)} s from ${formatSeconds(segment.start)} s, the source has ${formatSeconds(segment.duration ?? 0)} s: shortened`);
+  }
+  const deinterlace = await decideFieldOrder({ source, video: { index: video.index, fieldOrder: video.fieldOrder, frameRate: video.frameRate }, segment, mode: options.deinterlace, ctx });
+
+  const plan = planAccess({
+    probe: probed,
+    output,
+    partial: partialPath(output),
+    segment,
+    deinterlace,
+    settings: options.settings,
+    defaultWatermark: defaultWatermarkPath,
+  });
+  const args = ffmpegInvocation(buildAccessArgs(plan), { progress: true });
+  logger.info(`${name}: ${plan.frame.reason}; ${describeDecision(deinterlace)}; ${plan.audio?.description ?? 'no audio'}; watermark ${plan.watermark ? basename(plan.watermark.path) : 'none'}`);
+  logger.debug(`${name}: filter graph ${plan.graph.graph}`);
+  const details = planDetails(plan, args);
+
+  if (ctx.dryRun) {
+    ctx.print(quoteArgs([tools.ffmpeg.path, ...args]));
+    return { input: source, status: 'skipped', exitCode: 0, reason: 'dry run: nothing run or written', outputs: [], details };
+  }
+
+  await mkdir(options.outputDir, { recursive: true });
+  const event = logger.begin('creation', `access copy of ${source}`, {
+    objects: [{ path: source, role: 'source', size: before.size }],
+    program: programRun(tools.ffmpeg, args),
+  });
+  let keepPartial = false;
+  try {
+    const started = process.hrtime.bigint();
+    let lastSpeed: number | undefined;
+    const total = segment.duration;
+    await runProgram(tools.ffmpeg.path, args, {
+      signal,
+      file: source,
+      totals: { durationSeconds: total },
+      onProgress: (p) => {
+        if (p.speed !== undefined) lastSpeed = p.speed;
+        logger.progress({
+          label: name,
+          unit: 'seconds',
+          done: Math.min(p.outTime ?? 0, total ?? Infinity),
+          ...(total !== undefined ? { total } : {}),
+          ...(p.speed ? { rate: `${p.speed.toFixed(2)}x realtime` } : {}),
+          ...(p.speed && total !== undefined && p.outTime !== undefined ? { etaSeconds: Math.max(0, (total - p.outTime) / p.speed) } : {}),
+        });
+      },
+    });
+    logger.progressEnd(name);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await assertUnchanged(source, before);
+
+    await ctx.testHook?.('before-verify', plan.partial);
+    const problems = await verifyOutput(plan, ctx);
+    if (problems.length > 0) {
+      keepPartial = true;
+      throw new VerificationError(`${output}: ${ACCESS_VERIFICATION} failed: ${problems.join('; ')} (kept as ${basename(plan.partial)})`, { file: output });
+    }
+    const { digest, size } = await hashFile(plan.partial, { algorithm: 'md5', signal });
+    await renameIntoPlace(plan.partial, output);
+    const encoded = plan.segment.duration;
+    const speed = encoded !== undefined ? encoded / seconds : lastSpeed;
+    details['encodeSeconds'] = Number(seconds.toFixed(2));
+    if (speed !== undefined) details['realtime'] = Number(speed.toFixed(2));
+    event.addObjects({ path: relative(options.outputDir, output), role: 'outcome', size, hashes: { md5: digest } });
+    event.succeed(`${plan.frame.width}x${plan.frame.height} H.264 High ${plan.level.level}${speed !== undefined ? `, ${speed.toFixed(2)}x realtime` : ''}`);
+    return {
+      input: source,
+      status: 'done',
+      exitCode: 0,
+      outputs: [{ path: output, role: ACCESS_ROLE, size, md5: digest }],
+      verification: { method: ACCESS_VERIFICATION, outcome: 'pass', detail: verificationDetail(plan) },
+      details,
+    };
+  } catch (error) {
+    logger.progressEnd(name);
+    if (!keepPartial) await rm(plan.partial, { force: true });
+    if (!event.isClosed) event.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function decideFieldOrder(input: {
+  source: string;
+  video: { index: number; fieldOrder: string | undefined; frameRate: string | undefined };
+  segment: ReturnType<typeof planSegment>;
+  mode: DeinterlaceMode;
+  ctx: ToolContext;
+}): Promise<DeinterlaceDecision> {
+  const { ctx, source, video, mode } = input;
+  const event = ctx.logger.begin('metadata extraction', `field order of ${source}`, { objects: [{ path: source, role: 'source' }] });
+  try {
+    let idet;
+    if (needsDetection(mode, video.fieldOrder)) {
+      const fps = rateOf(video.frameRate);
+      const run = await detectInterlace({ ffmpeg: ctx.tools.ffmpeg.path, source, videoStream: video.index, segment: input.segment, fps, signal: ctx.signal });
+      if (run.commands[0]) event.setProgram(programRun(ctx.tools.ffmpeg, run.commands[0]));
+      idet = run.report;
+    }
+    const decision = decideDeinterlace({ mode, tag: video.fieldOrder, idet });
+    const text = `${describeDecision(decision)} (${decision.basis}: ${decision.evidence})`;
+    if (decision.warning) {
+      ctx.logger.warn(`${basename(source)}: ${decision.warning}`);
+      event.warn(`${text}; ${decision.warning}`);
+    } else {
+      event.succeed(text);
+    }
+    return decision;
+  } catch (error) {
+    if (!event.isClosed) event.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+function describeDecision(d: DeinterlaceDecision): string {
+  return d.deinterlace ? `deinterlace with bwdif, ${d.parity === 'bff' ? 'bottom' : 'top'} field first` : 'not deinterlaced';
+}
+
+async function verifyOutput(plan: AccessPlan, ctx: ToolContext): Promise<string[]> {
+  const event = ctx.logger.begin('validation', `${ACCESS_VERIFICATION} of ${plan.output}`, { objects: [{ path: plan.partial, role: 'outcome' }] });
+  const problems: string[] = [];
+  try {
+    problems.push(...checkAccessOutput(await probe(ctx.tools.ffprobe.path, plan.partial, ctx.signal), plan));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(`ffprobe cannot read it (${error.message})`);
+  }
+  try {
+    if (!moovFirst(await topLevelBoxes(plan.partial))) problems.push('moov box is not before mdat (not streamable)');
+  } catch (error) {
+    problems.push(`MP4 boxes unreadable (${(error as Error).message})`);
+  }
+  if (problems.length) event.fail(problems.join('; '));
+  else event.succeed(verificationDetail(plan));
+  return problems;
+}
+
+function verificationDetail(plan: AccessPlan): string {
+  const parts = [
+    `H.264 High yuv420p ${plan.frame.width}x${plan.frame.height} progressive`,
+    plan.audio ? 'AAC 48 kHz stereo' : 'no audio',
+    plan.segment.duration !== undefined ? `duration ${plan.segment.duration.toFixed(3)} s within one frame` : 'duration not checked (source length unknown)',
+    'moov before mdat',
+  ];
+  if (plan.settings.copyright !== undefined) parts.push('copyright tag present');
+  return parts.join(', ');
+}
+
+function planDetails(plan: AccessPlan, args: readonly string[]): Record<string, unknown> {
+  return {
+    start: plan.segment.start,
+    duration: plan.segment.duration,
+    size: `${plan.frame.width}x${plan.frame.height}`,
+    sizeRule: plan.frame.reason,
+    deinterlace: plan.deinterlace,
+    filterGraph: plan.graph.graph,
+    colour: { primaries: plan.colour.primaries, transfer: plan.colour.transfer, matrix: plan.colour.matrix, basis: plan.colour.basis },
+    level: plan.level.level,
+    audio: plan.audio?.description ?? 'none',
+    watermark: plan.watermark?.path ?? 'none',
+    ffmpegArgs: args,
+  };
+}
+
+async function sourceStat(source: string): Promise<{ size: number; mtimeMs: number }> {
+  try {
+    const s = await stat(source);
+    if (!s.isFile()) throw new InputError(`${source}: not a file`, { file: source });
+    return { size: s.size, mtimeMs: s.mtimeMs };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${source}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`}`, { file: source, cause: error });
+  }
+}
+
+async function assertUnchanged(source: string, before: { size: number; mtimeMs: number }): Promise<void> {
+  const after = await sourceStat(source);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    throw new InputError(`${source}: changed while it was being read (still being written?): copy not finalised`, { file: source });
+  }
+}
+
+function rateOf(rate: string | undefined): number {
+  const [n, d] = (rate ?? '25/1').split('/').map(Number);
+  return n && d ? n / d : 25;
+}
