@@ -1,10 +1,15 @@
 import type { Logger } from '@avpres/log';
 
-/** Progress in bytes for the console: MB/s and ETA, from a running count. */
+/** Below this, work ends before a progress line could say anything useful. */
+const SHOW_FROM_BYTES = 256 * 1024 * 1024;
+
+/** Progress in bytes for the console (big jobs only): MB/s and ETA, from a running count. */
 export function byteProgress(logger: Logger, label: string, total: number) {
   const started = Date.now();
+  const show = total >= SHOW_FROM_BYTES;
   let done = 0;
   const report = () => {
+    if (!show) return;
     const seconds = (Date.now() - started) / 1000;
     const perSecond = seconds > 0 ? done / seconds : 0;
     logger.progress({
@@ -28,7 +33,7 @@ export function byteProgress(logger: Logger, label: string, total: number) {
       report();
     },
     end(): { bytes: number; seconds: number; rate: string } {
-      logger.progressEnd(label);
+      if (show) logger.progressEnd(label);
       const seconds = (Date.now() - started) / 1000;
       return { bytes: done, seconds, rate: `${(seconds > 0 ? done / seconds / 1e6 : 0).toFixed(1)} MB/s` };
     },

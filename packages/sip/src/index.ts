@@ -18,3 +18,5 @@ export {
   payloadOxum,
   type BagInfo,
 } from './bagit.js';
+export { sipTool, type SipOptions } from './sip-tool.js';
+export { validateTool } from './validate-tool.js';
