@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CommandEnv, CommandFactory } from './command-env.js';
+import { makeDemoCommand } from './commands/demo.js';
 import { makeDoctorCommand } from './commands/doctor.js';
 import { makeNormaliseCommand } from './commands/normalise.js';
 import { makeAccessCommand } from './commands/access.js';
@@ -8,7 +9,7 @@ import { makeValidateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeAccessCommand, makeSipCommand, makeValidateCommand, makeDoctorCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeAccessCommand, makeSipCommand, makeValidateCommand, makeDoctorCommand, makeDemoCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')
