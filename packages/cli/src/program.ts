@@ -6,10 +6,11 @@ import { makeNormaliseCommand } from './commands/normalise.js';
 import { makeAccessCommand } from './commands/access.js';
 import { makeSipCommand } from './commands/sip.js';
 import { makeValidateCommand } from './commands/validate.js';
+import { makeSeq2ffv1Command } from './commands/seq2ffv1.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeAccessCommand, makeSipCommand, makeValidateCommand, makeDoctorCommand, makeDemoCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeDoctorCommand, makeDemoCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

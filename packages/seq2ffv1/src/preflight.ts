@@ -1,0 +1,42 @@
+import { statfs } from 'node:fs/promises';
+import { EnvironmentError, InputError } from '@avpres/core';
+import { findSequence, oddSizes } from './find-sequence.js';
+import { frameRateArg } from './ffv1-args.js';
+import { layoutDifference, readFrameFile } from './frame-file.js';
+import { jobPaths, type Job } from './job.js';
+
+/**
+ * Everything checked before any work: the sequence (numbering, one format, gaps), the first
+ * file's layout (a refused flavour names its header field), files of another size (their
+ * own reason when they have one), and free space for the MKV.
+ */
+export async function preflight(folder: string, outputDir: string, options: { allowGaps: boolean }): Promise<Job> {
+  const seq = await findSequence(folder, options);
+  const first = await readFrameFile(seq.files[0]!.path, seq.format);
+  const odd = oddSizes(seq);
+  for (const f of odd.slice(0, 3)) {
+    const frame = await readFrameFile(f.path, seq.format);
+    const difference = layoutDifference(first.layout, frame.layout);
+    if (difference) throw new InputError(`${f.path}: mixed frame sizes in ${folder}: ${difference}`, { file: f.path });
+  }
+  if (odd.length > 0) {
+    throw new InputError(`${folder}: mixed file sizes: ${odd.length} file(s) of another size than ${seq.files[0]!.name} (${seq.files[0]!.size} bytes), e.g. ${odd[0]!.name} (${odd[0]!.size} bytes)`, { file: folder });
+  }
+  const totalBytes = seq.files.reduce((n, f) => n + f.size, 0);
+  await requireSpace(outputDir, totalBytes);
+  return { seq, layout: first.layout, frameRate: frameRateArg(first.frameRate), paths: jobPaths(outputDir, seq.name), totalBytes };
+}
+
+/** FFV1 of a scan is nearly always smaller than the scan; asking for the scan's size leaves room for noise. */
+async function requireSpace(dir: string, bytes: number): Promise<void> {
+  let free: number;
+  try {
+    const s = await statfs(dir);
+    free = Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return; // a file system that does not say: the write itself will tell
+  }
+  if (free < bytes) {
+    throw new EnvironmentError(`${dir}: not enough free space: ${(free / 2 ** 20).toFixed(0)} MiB free, the MKV may need up to ${(bytes / 2 ** 20).toFixed(0)} MiB`, { file: dir });
+  }
+}

@@ -1,0 +1,85 @@
+import { open } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { InputError, InterruptedError } from '@avpres/core';
+import { hashBuffer, type ManifestEntry } from '@avpres/fixity';
+import type { Sequence } from './find-sequence.js';
+import { describeFrame, layoutDifference } from './frame-file.js';
+import type { FrameLayout } from './frame-layout.js';
+import { extractPadding, paddingPositions } from './pack-frame.js';
+import { ReversibilityWriter } from './reversibility.js';
+
+export interface PrepassResult {
+  /** md5 of every source file, paths relative to the sequence folder. */
+  manifest: ManifestEntry[];
+  /** The reversibility data, compressed, one buffer per attachment. */
+  parts: Buffer[];
+  /** Files whose dropped bits were not all zero. */
+  filesWithPadding: number;
+  bytes: number;
+}
+
+/** Path of a sequence file relative to the sequence folder, forward slashes (manifest and records). */
+export function relativeName(seq: Sequence, path: string): string {
+  return relative(seq.folder, path).split('\\').join('/');
+}
+
+/**
+ * The one read of the scan before the encode: each file is read whole (one buffer, reused),
+ * hashed, checked against the first file's layout, and its header, trailer and non-zero
+ * padding bits go into the reversibility data.
+ */
+export async function prepass(
+  seq: Sequence,
+  layout: FrameLayout,
+  frameRate: string,
+  options: { signal: AbortSignal; partBytes?: number | undefined; onFile?: (done: number, bytes: number) => void },
+): Promise<PrepassResult> {
+  const writer = new ReversibilityWriter(options.partBytes);
+  const positions = paddingPositions(layout);
+  const manifest: ManifestEntry[] = [];
+  let buffer = Buffer.alloc(0);
+  let filesWithPadding = 0;
+  let bytes = 0;
+  for (const [index, f] of seq.files.entries()) {
+    if (options.signal.aborted) throw new InterruptedError('interrupted while reading the scan', { file: f.path });
+    const handle = await open(f.path, 'r').catch((error: unknown) => {
+      throw new InputError(`${f.path}: cannot read (${(error as NodeJS.ErrnoException).code})`, { file: f.path, cause: error });
+    });
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+      if (buffer.length < size) buffer = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const { bytesRead } = await handle.read(buffer, got, size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (got !== size) throw new InputError(`${f.path}: shrank while being read (${got} of ${size} bytes)`, { file: f.path });
+    } finally {
+      await handle.close();
+    }
+    const content = buffer.subarray(0, size);
+    const frame = describeFrame(content, seq.format, f.path);
+    const difference = layoutDifference(layout, frame.layout);
+    if (difference) throw new InputError(`${f.path}: differs from the first frame (${difference})`, { file: f.path });
+    const imageEnd = frame.imageOffset + layout.imageBytes;
+    const padding = extractPadding(layout, positions, content.subarray(frame.imageOffset, imageEnd));
+    if (padding.offsets.length > 0) filesWithPadding++;
+    const name = relativeName(seq, f.path);
+    const md5 = hashBuffer(content, 'md5');
+    manifest.push({ path: name, hash: md5 });
+    writer.add({
+      name,
+      size,
+      md5,
+      header: Buffer.from(content.subarray(0, frame.imageOffset)),
+      trailer: Buffer.from(content.subarray(imageEnd)),
+      padding,
+    });
+    bytes += size;
+    options.onFile?.(index + 1, bytes);
+  }
+  const parts = writer.finish({ name: seq.name, layout, frameRate, gaps: seq.gaps });
+  return { manifest, parts, filesWithPadding, bytes };
+}

@@ -1,0 +1,103 @@
+import type { Readable } from 'node:stream';
+import { createHasher } from '@avpres/fixity';
+import { ffmpegInvocation, runProgram } from '@avpres/media';
+import { buildDecodeArgs } from './ffv1-args.js';
+import { packFrame, restorePadding } from './pack-frame.js';
+import type { FileRecord, Reversibility } from './reversibility.js';
+
+export interface RebuiltFile {
+  record: FileRecord;
+  /** The file's bytes as three pieces (header, image data, trailer); valid only during the call. */
+  pieces: [Buffer, Buffer, Buffer];
+  /** md5 of the rebuilt bytes. */
+  md5: string;
+}
+
+export interface RebuildOptions {
+  ffmpeg: string;
+  mkv: string;
+  reversibility: Reversibility;
+  /** Also write a framemd5 of the MKV's frames from the same decode. */
+  framemd5?: string | undefined;
+  signal: AbortSignal;
+  onFile: (file: RebuiltFile, index: number) => Promise<void> | void;
+  onStderr?: ((chunk: string) => void) | undefined;
+}
+
+export interface RebuildResult {
+  /** Frames the MKV decoded to. */
+  frames: number;
+  /** ffmpeg's argv, for the log. */
+  args: string[];
+}
+
+/** The decode argv (for --dry-run and the log). */
+export function rebuildArgs(options: Pick<RebuildOptions, 'mkv' | 'reversibility' | 'framemd5'>): string[] {
+  return ffmpegInvocation(['-vsync', 'passthrough', ...buildDecodeArgs({ mkv: options.mkv, layout: options.reversibility.sequence.layout, framemd5: options.framemd5 })]);
+}
+
+/**
+ * Decodes the MKV once and rebuilds every file in memory, frame by frame as ffmpeg streams
+ * raw pixels (memory stays at one frame): header + image data re-packed in the original
+ * layout + trailer, padding bits put back, then hashed. Frames beyond the records are
+ * counted, not rebuilt.
+ */
+export async function rebuildFromMkv(options: RebuildOptions): Promise<RebuildResult> {
+  const { layout } = options.reversibility.sequence;
+  const records = options.reversibility.records;
+  const frame = Buffer.alloc(layout.rawFrameBytes);
+  const image = Buffer.alloc(layout.imageBytes);
+  let filled = 0;
+  let frames = 0;
+
+  const handleFrame = async () => {
+    const index = frames++;
+    const record = records[index];
+    if (!record) return;
+    packFrame(layout, frame, image);
+    restorePadding(image, record.padding);
+    const hasher = createHasher('md5');
+    hasher.update(record.header);
+    hasher.update(image);
+    hasher.update(record.trailer);
+    await options.onFile({ record, pieces: [record.header, image, record.trailer], md5: hasher.digest() }, index);
+  };
+
+  let consumed: Promise<void> = Promise.resolve();
+  const consume = async (stream: Readable) => {
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        let at = 0;
+        while (at < chunk.length) {
+          const n = Math.min(chunk.length - at, frame.length - filled);
+          chunk.copy(frame, filled, at, at + n);
+          filled += n;
+          at += n;
+          if (filled === frame.length) {
+            await handleFrame();
+            filled = 0;
+          }
+        }
+      }
+    } catch (error) {
+      stream.destroy();
+      throw error;
+    }
+  };
+  const args = rebuildArgs(options);
+  let runError: unknown;
+  await runProgram(options.ffmpeg, args, {
+    signal: options.signal,
+    file: options.mkv,
+    onStderr: options.onStderr,
+    stdoutStream: (stream) => {
+      consumed = consume(stream);
+      consumed.catch(() => undefined); // awaited below; this only stops an early "unhandled" report
+    },
+  }).catch((error: unknown) => {
+    runError = error;
+  });
+  await consumed; // a rebuild error wins over ffmpeg's broken pipe
+  if (runError) throw runError;
+  return { frames, args };
+}

@@ -1,0 +1,155 @@
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { eachInput, EnvironmentError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { formatManifest, partialPath, renameIntoPlace } from '@avpres/fixity';
+import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
+import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
+import { removePartials, type Job } from './job.js';
+import { preflight } from './preflight.js';
+import { encodeRawcooked, RawcookedLicenceRefusal, rawcookedDecodeArgs, rawcookedEncodeArgs } from './rawcooked-engine.js';
+import { rebuildArgs } from './rebuild.js';
+
+export type Engine = 'auto' | 'rawcooked' | 'builtin';
+
+export interface Seq2ffv1Options {
+  /** Sequence folders (absolute). */
+  inputs: string[];
+  outputDir: string;
+  engine: Engine;
+  allowGaps: boolean;
+  force: boolean;
+  /** FFV1 `-context 1` (builtin engine). */
+  context?: boolean;
+  /** Reversibility part size in bytes (tests force several attachments with it). */
+  partBytes?: number | undefined;
+}
+
+/** The engine a run uses: rawcooked when asked or (auto) when it is on PATH. */
+async function chooseEngine(engine: Engine, ctx: ToolContext): Promise<ResolvedTool | undefined> {
+  if (engine === 'builtin') return undefined;
+  const rawcooked = await resolveOptionalTool('rawcooked', { env: ctx.env, cwd: ctx.cwd });
+  if (!rawcooked && engine === 'rawcooked') {
+    throw new EnvironmentError('--engine rawcooked: the rawcooked program is not on PATH (install RAWcooked from MediaArea, or use --engine builtin)');
+  }
+  if (rawcooked) ctx.logger.info(`rawcooked ${rawcooked.version} (${rawcooked.path})`);
+  else ctx.logger.info('rawcooked not on PATH: builtin engine (FFV1 via ffmpeg + avpres reversibility data)');
+  return rawcooked;
+}
+
+/**
+ * DPX/TIFF sequences to FFV1/MKV, each proven reversible: every source file is rebuilt from
+ * the MKV as stored and its md5 compared with the source. One result per sequence; a bad
+ * one fails alone.
+ */
+export async function seq2ffv1(options: Seq2ffv1Options, ctx: ToolContext): Promise<InputResult[]> {
+  const rawcooked = await chooseEngine(options.engine, ctx);
+  if (!ctx.dryRun) await mkdir(options.outputDir, { recursive: true });
+  return eachInput(options.inputs, (folder) => convertSequence(folder, options, rawcooked, ctx), {
+    name: (folder) => folder,
+    onFailure: (folder, error) => ctx.logger.error(error instanceof Error ? error.message : String(error)),
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function convertSequence(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
+  const job = await preflight(folder, options.outputDir, { allowGaps: options.allowGaps });
+  const { seq, paths } = job;
+  ctx.logger.info(`${seq.folder}: ${seq.files.length} frames, ${job.layout.label} ${job.layout.width}x${job.layout.height}, ${job.frameRate} fps`);
+  if (seq.gaps.length > 0) ctx.logger.warn(`${seq.folder}: gaps accepted and recorded: ${seq.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`);
+  if (seq.ignored.length > 0) ctx.logger.warn(`${seq.folder}: not part of the sequence, not in the MKV: ${seq.ignored.slice(0, 5).join(', ')}${seq.ignored.length > 5 ? ', ...' : ''}`);
+
+  if (!options.force && (await exists(paths.mkv)) && (await exists(paths.sourceManifest))) {
+    ctx.logger.info(`${paths.mkv} exists with its manifest: skipped (--force to redo)`);
+    return { input: folder, status: 'skipped', exitCode: 0, reason: 'outputs exist (--force to redo)', outputs: [] };
+  }
+  if (ctx.dryRun) {
+    if (rawcooked) {
+      ctx.print([rawcooked.path, ...rawcookedEncodeArgs(seq.folder, partialPath(paths.mkv))].join(' '));
+      ctx.print([rawcooked.path, ...rawcookedDecodeArgs(partialPath(paths.mkv), `${paths.work}/rawcooked-decode`)].join(' '));
+    }
+    if (!rawcooked || options.engine === 'auto') {
+      ctx.print(JSON.stringify([ctx.tools.ffmpeg.path, ...dryRunEncodeArgs(job, { context: options.context ?? false })]));
+      const layout = job.layout;
+      ctx.print(
+        JSON.stringify([
+          ctx.tools.ffmpeg.path,
+          ...rebuildArgs({ mkv: partialPath(paths.mkv), framemd5: partialPath(paths.framemd5), reversibility: { sequence: { name: seq.name, layout, frameRate: job.frameRate, fileCount: 0, gaps: [] }, records: [] } }),
+        ]),
+      );
+    }
+    return { input: folder, status: 'skipped', exitCode: 0, reason: 'dry run', outputs: [] };
+  }
+
+  let ffmpegLog = '';
+  const log = (chunk: string) => {
+    if (ffmpegLog.length < 4 * 1024 * 1024) ffmpegLog += chunk;
+  };
+  try {
+    let outcome: EngineOutcome | undefined;
+    if (rawcooked) {
+      try {
+        outcome = await encodeRawcooked(job, rawcooked, ctx, log);
+      } catch (error) {
+        if (!(error instanceof RawcookedLicenceRefusal) || options.engine !== 'auto') throw error;
+        ctx.logger.warn(`${error.message}: its licence does not cover ${job.layout.label}; using the builtin engine instead`);
+      }
+    }
+    outcome ??= await encodeBuiltin(job, { context: options.context ?? false, partBytes: options.partBytes }, ctx, log);
+    return await finish(job, outcome, ffmpegLog, ctx);
+  } catch (error) {
+    const keep = error instanceof VerificationError;
+    await removePartials(paths, { keepMkv: keep });
+    if (keep) error.message += ` (the MKV is kept as ${partialPath(paths.mkv)} for inspection)`;
+    throw error;
+  }
+}
+
+/** Sidecars written as partials, then everything renamed into place: the MKV last. */
+async function finish(job: Job, outcome: EngineOutcome, ffmpegLog: string, ctx: ToolContext): Promise<InputResult> {
+  const { paths, seq } = job;
+  const mkvPartial = partialPath(paths.mkv);
+  const xml = await mediainfoXml(mkvPartial);
+  await writeFile(partialPath(paths.mediainfo), xml.replaceAll(mkvPartial, paths.mkv));
+  await writeFile(partialPath(paths.sourceManifest), formatManifest(outcome.manifest));
+  await writeFile(partialPath(paths.ffmpegLog), ffmpegLog);
+  const outputs: OutputRecord[] = [];
+  const place = async (final: string, role: string) => {
+    await renameIntoPlace(partialPath(final), final);
+    outputs.push({ path: final, role, size: (await stat(final)).size });
+  };
+  await place(paths.sourceManifest, 'source md5 manifest');
+  await place(paths.framemd5, 'framemd5 of the MKV');
+  await place(paths.mediainfo, 'mediainfo XML');
+  await place(paths.ffmpegLog, 'ffmpeg log');
+  await place(paths.mkv, 'preservation master');
+  await removePartials(paths, { keepMkv: true });
+  const mkvBytes = outputs.at(-1)!.size;
+  ctx.logger.info(`${paths.mkv}: ${seq.files.length} files proven reversible (${outcome.engine} engine), ${(mkvBytes / job.totalBytes).toFixed(3)} of the scan's size`);
+  return {
+    input: seq.folder,
+    status: 'done',
+    exitCode: 0,
+    outputs,
+    verification: {
+      method: 'reversal md5 manifest',
+      outcome: 'pass',
+      detail: `${outcome.check.files} files rebuilt from the MKV as stored, every md5 equal to the source manifest`,
+    },
+    details: {
+      engine: outcome.engine,
+      frames: seq.files.length,
+      flavour: job.layout.label,
+      size: `${job.layout.width}x${job.layout.height}`,
+      frameRate: job.frameRate,
+      gaps: seq.gaps,
+      sourceBytes: job.totalBytes,
+      mkvBytes,
+      ...outcome.details,
+    },
+  };
+}
