@@ -2,6 +2,7 @@ import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { InputError, VerificationError } from '@avpres/core';
 import { partialPath, renameIntoPlace } from './atomic-write.js';
 import { fsError } from './fs-error.js';
+import { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
 import { CHUNK_SIZE, createHasher, hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
 
 export interface CopyVerifiedOptions {
@@ -17,9 +18,14 @@ export interface CopyVerifiedOptions {
   expectedHash?: string;
   /** Copy chunk size; default 4 MiB. */
   chunkSize?: number;
-  /** Hash the destination for verification; default hashFile (this thread). A HashPool's hashFile runs it on another core. */
-  verify?: (path: string, options: { algorithm: HashAlgorithm; signal?: AbortSignal; onBytes?: (n: number) => void }) => Promise<{ digest: string; size: number }>;
-  /** Called with the written partial file just before it is re-read (tests corrupt it here). */
+  /** Who re-reads the copy: default followFile (this thread); a HashPool's `follow` hashes on another core. */
+  reread?: (path: string, options: FollowOptions) => FileFollower;
+  /**
+   * Start re-reading once this many bytes are written, following the writer, so both
+   * hashes run at once (on two cores with a HashPool). Default: after the whole copy.
+   */
+  rereadAfter?: number;
+  /** Called with the partial file just before its re-read starts (tests corrupt it here). */
   beforeVerify?: (file: string) => Promise<void> | void;
 }
 
@@ -41,6 +47,16 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
   throwIfAborted(options.signal, src);
   let source: FileHandle | undefined;
   let target: FileHandle | undefined;
+  let follower: FileFollower | undefined;
+  const startReread = async (written: number) => {
+    await options.beforeVerify?.(partial);
+    follower = (options.reread ?? followFile)(partial, {
+      algorithm,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onVerifyBytes ? { onBytes: options.onVerifyBytes } : {}),
+    });
+    follower.extend(written);
+  };
   try {
     try {
       source = await open(src, 'r');
@@ -51,7 +67,11 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     target = await open(partial, 'w').catch((error: unknown) => {
       throw fsError(partial, error, 'write');
     });
-    const { hash, size } = await copyAndHash(source, target, { src, partial }, algorithm, options);
+    const rereadAfter = options.rereadAfter ?? Infinity;
+    const { hash, size } = await copyAndHash(source, target, { src, partial }, algorithm, options, async (written) => {
+      if (follower) follower.extend(written);
+      else if (written >= rereadAfter) await startReread(written);
+    });
     const after = await source.stat();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || size !== before.size) {
       throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
@@ -65,13 +85,8 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     // fsync (the disk's work) and the re-read (from the page cache) overlap.
     const syncing = target.sync();
     syncing.catch(() => undefined);
-    await options.beforeVerify?.(partial);
-    const verify = options.verify ?? hashFile;
-    const reread = await verify(partial, {
-      algorithm,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onVerifyBytes ? { onBytes: options.onVerifyBytes } : {}),
-    });
+    if (!follower) await startReread(size);
+    const reread = await follower!.finish();
     await syncing;
     if (reread.digest !== hash || reread.size !== size) {
       throw new VerificationError(
@@ -85,6 +100,8 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     await renameIntoPlace(partial, dst);
     return { hash, size };
   } catch (error) {
+    (follower as FileFollower | undefined)?.abort();
+    await (follower as FileFollower | undefined)?.finish().catch(() => undefined);
     await target?.close().catch(() => undefined);
     await rm(partial, { force: true }).catch(() => undefined);
     throw error;
@@ -103,6 +120,7 @@ async function copyAndHash(
   { src, partial }: { src: string; partial: string },
   algorithm: HashAlgorithm,
   options: CopyVerifiedOptions,
+  afterWrite: (written: number) => Promise<void>,
 ): Promise<CopyVerifiedResult> {
   const chunkSize = options.chunkSize ?? CHUNK_SIZE;
   const hasher = createHasher(algorithm);
@@ -126,11 +144,12 @@ async function copyAndHash(
     hasher.update(chunk);
     try {
       await writing;
+      options.onBytes?.(bytesRead);
+      await afterWrite(position);
     } catch (error) {
       await pending.catch(() => undefined);
       throw error;
     }
-    options.onBytes?.(bytesRead);
   }
   return { hash: hasher.digest(), size: position };
 }

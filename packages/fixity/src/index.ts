@@ -44,3 +44,5 @@ export {
 } from './framemd5.js';
 export { copyFileVerified, fileMatches, type CopyVerifiedOptions, type CopyVerifiedResult } from './copy-verified.js';
 export { fsError } from './fs-error.js';
+export { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
+export { HashPool } from './hash-pool.js';
