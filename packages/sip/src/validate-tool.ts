@@ -25,7 +25,7 @@ export async function validateTool(options: { packages: string[] }, ctx: ToolCon
           },
         });
         const speed = progress?.end();
-        const summary = `${result.layout}, ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB${speed ? ` at ${speed.rate}` : ''}`;
+        const summary = `${result.layout}, ${result.files} file${result.files === 1 ? '' : 's'}, ${(result.bytes / 1e6).toFixed(1)} MB${speed ? ` at ${speed.rate}` : ''}`;
         for (const w of result.warnings) logger.warn(`${path}: ${w}`);
         for (const p of result.problems) logger.error(`${path}: ${p}`);
         const details = { layout: result.layout, files: result.files, bytes: result.bytes, problems: result.problems, warnings: result.warnings, packages: result.packages };
