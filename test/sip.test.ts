@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { create } from 'xmlbuilder2';
 import { fixture } from '@avpres/fixtures';
-import { avpres, md5File, tempDir, type CliRun } from './helpers/cli.js';
+import { AVPRES, avpres, md5File, tempDir, type CliRun } from './helpers/cli.js';
 
 const PREMIS = 'http://www.loc.gov/premis/v3';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -272,6 +273,24 @@ describe('avpres sip options and refusals', () => {
     expect(r.stderr).toMatch(/checksum mismatch \(md5\): [0-9a-f-]{36}\/objects\/small source\.bin/);
     // The hook corrupts the package's copy, never the source.
     expect(await md5File(small)).toBe(srcMd5);
+  });
+
+  it('Ctrl-C during the copy: exit 130, the partial package removed, the source untouched', async () => {
+    const big = join(work.dir, 'big capture.bin');
+    await writeFile(big, '');
+    await truncate(big, 400 * 1024 * 1024); // sparse: quick to make, slow enough to copy
+    const out = join(work.dir, 'interrupted');
+    const child = execa(process.execPath, [AVPRES, 'sip', '-i', big, '-o', out, '--oe', 'oe8'], { reject: false, stdin: 'ignore' });
+    const oe = join(out, 'oe8');
+    // Interrupt once the partial package exists (the copy is under way).
+    for (let i = 0; i < 600 && !(existsSync(oe) && readdirSync(oe).some((n) => n.endsWith('.partial'))); i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(130);
+    expect(readdirSync(oe)).toEqual([]);
+    expect(statSync(big).size).toBe(400 * 1024 * 1024);
+    const runLog = readdirSync(join(out, 'avpres-logs')).find((n) => n.endsWith('.log'))!;
+    expect(readFileSync(join(out, 'avpres-logs', runLog), 'utf8').trimEnd().split('\n').at(-1)).toMatch(/ END failure \(exit 130\)/);
   });
 
   it('--dry-run prints the plan and writes nothing', async () => {
