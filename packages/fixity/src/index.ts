@@ -4,6 +4,7 @@ export {
   hashFile,
   readChunks,
   isHashAlgorithm,
+  throwIfAborted,
   HASH_ALGORITHMS,
   CHUNK_SIZE,
   type HashAlgorithm,

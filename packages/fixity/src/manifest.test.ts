@@ -120,6 +120,16 @@ describe('verifyFolder', () => {
     expect(bad).toMatchObject({ ok: false, changed: ['obj/a'], missing: ['obj/c'], extra: ['obj/new'], verified: 1 });
   });
 
+  it('can limit extra files to the folders the manifest names', async () => {
+    const dir = await tree({ 'X/a': 'abc', 'other/b': 'x', 'loose.txt': 'y' });
+    const manifest = join(dir, 'X_manifest.md5');
+    await writeManifest(manifest, await manifestOfFolder(dir, { exclude: (rel) => rel !== 'X' && !rel.startsWith('X/') }));
+    expect(await verifyFolder(manifest, dir, { scope: 'listed-roots' })).toMatchObject({ ok: true, verified: 1 });
+    await writeFile(join(dir, 'X/new'), 'z');
+    expect(await verifyFolder(manifest, dir, { scope: 'listed-roots' })).toMatchObject({ ok: false, extra: ['X/new'] });
+    expect((await verifyFolder(manifest, dir)).extra).toEqual(['X/new', 'loose.txt', 'other/b']);
+  });
+
   it('takes the algorithm from the manifest name', async () => {
     const dir = await tree({ f: 'abc' });
     const manifest = join(dir, 'x.sha256');

@@ -214,7 +214,14 @@ export function algorithmOfManifest(file: string, entries: readonly ManifestEntr
   return length === 64 ? 'sha256' : length === 128 ? 'sha512' : 'md5';
 }
 
-export interface VerifyFolderOptions extends ManifestOfFolderOptions {}
+export interface VerifyFolderOptions extends ManifestOfFolderOptions {
+  /**
+   * Where unlisted files count as extra: the whole folder (default), or only inside the
+   * top-level entries the manifest names ('listed-roots': a manifest beside a copied
+   * folder on a shared disk checks that folder, not the disk).
+   */
+  scope?: 'whole-folder' | 'listed-roots';
+}
 
 export interface FolderVerification extends ManifestComparison {
   algorithm: HashAlgorithm;
@@ -237,11 +244,13 @@ export async function verifyFolder(
   const algorithm = options.algorithm ?? algorithmOfManifest(manifestFile, expected);
   const self = resolve(manifestFile);
   const root = resolve(dir);
+  const roots = new Set(expected.map((e) => e.path.split('/')[0]!));
   const files = await listFiles(root, {
     ...options,
     exclude: (rel) => {
       const abs = join(root, rel);
       if (abs === self || abs === `${self}.partial`) return true;
+      if (options.scope === 'listed-roots' && !roots.has(rel.split('/')[0]!)) return true;
       return options.exclude?.(rel) ?? false;
     },
   });
