@@ -1,8 +1,8 @@
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError, InterruptedError, UsageError, VerificationError, type OutputRecord } from '@avpres/core';
-import { copyFileVerified, forEachConcurrently, fsyncDir, hashFile, readManifest } from '@avpres/fixity';
-import { HumanLogSink, JsonlSink, now, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
+import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, writeFileAtomic } from '@avpres/fixity';
+import { HumanLogSink, JsonlSink, now, type LogRecord, type LogSink, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
 import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
 import { byteProgress } from './byte-progress.js';
@@ -29,7 +29,7 @@ export interface SipRequest {
   metadata?: { path: string; name?: string }[];
   /** Into metadata/supplemental/. */
   supplemental?: string[];
-  /** Into logs/, copied as they are at this moment. */
+  /** Into logs/, as they stand at this moment (a snapshot: a live run log has no END line yet). */
   logs?: { path: string; name?: string }[];
   /** Hard-link objects instead of copying (same file system only, else EnvironmentError). */
   link?: boolean;
@@ -117,7 +117,7 @@ export async function buildSip(request: SipRequest): Promise<SipResult> {
   const packageLog = [new HumanLogSink(join(content, logRel)), new JsonlSink(join(content, eventsRel))];
   for (const sink of packageLog) logger.attach(sink);
   const buildEvents: PreservationEvent[] = [];
-  const collect = { write: (r: Parameters<HumanLogSink['write']>[0]) => void (r.kind === 'event' && buildEvents.push(r.event)) };
+  const collect: LogSink = { write: (r: LogRecord) => void (r.kind === 'event' && buildEvents.push(r.event)) };
   logger.attach(collect);
   let verifying = false;
   try {
@@ -169,14 +169,27 @@ async function packageFiles(request: SipRequest, plan: SipPlan, content: string,
     for (const [index, files] of groupByEntry(plan.files)) {
       const linking = Boolean(request.link) && files[0]!.role === 'object';
       const what = index.startsWith('object') ? `object ${plan.objects[Number(index.slice(7))]!.name}` : `${files[0]!.role} ${files.map((f) => f.target).join(', ')}`;
-      const event = logger.begin(linking ? 'message digest calculation' : 'replication', linking ? `hard link of ${what} into the package, md5 of each file` : `verified copy of ${what} into the package (md5, source read once, copy re-read)`);
+      const how = linking
+        ? `hard link of ${what} into the package, md5 of each file`
+        : files[0]!.role === 'log'
+          ? `snapshot of ${what} into the package (md5 of the bytes written)`
+          : `verified copy of ${what} into the package (md5, source read once, copy re-read)`;
+      const event = logger.begin(linking ? 'message digest calculation' : 'replication', how);
       try {
         await forEachConcurrently(files, 2, async (file) => {
           const dst = join(content, file.target);
           await mkdir(join(dst, '..'), { recursive: true });
           let hash: string;
           let size: number;
-          if (linking) {
+          if (file.role === 'log') {
+            // A snapshot: a caller's run log may still be growing (its own logger writes to
+            // it), which a verified copy would rightly refuse as "changed while copied".
+            const data = await readFile(file.source);
+            await writeFileAtomic(dst, data);
+            hash = hashBuffer(data, 'md5');
+            size = data.length;
+            progress.add(size);
+          } else if (linking) {
             await link(file.source, dst);
             ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
           } else {
