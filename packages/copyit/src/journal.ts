@@ -1,0 +1,38 @@
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { partialPath, type ManifestEntry } from '@avpres/fixity';
+
+/**
+ * What earlier runs verified, so a re-run skips those files after re-hashing only the
+ * copy: the finished manifest of a previous run, and the growing `<manifest>.partial` an
+ * interrupted run left (one md5sum line per verified file, appended as each is verified).
+ */
+export class Journal {
+  private constructor(
+    private readonly file: string,
+    readonly known: Map<string, string>,
+  ) {}
+
+  static async open(manifest: string): Promise<Journal> {
+    const known = new Map<string, string>();
+    for (const file of [manifest, partialPath(manifest)]) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      for (const line of text.split('\n')) {
+        // A run killed mid-write leaves a torn last line: anything unparsable is ignored.
+        const match = /^([0-9a-f]{32,128}) [ *](.+)$/.exec(line);
+        if (match && !line.startsWith('\\')) known.set(match[2]!, match[1]!);
+      }
+    }
+    return new Journal(partialPath(manifest), known);
+  }
+
+  async record(entry: ManifestEntry): Promise<void> {
+    this.known.set(entry.path, entry.hash);
+    // Names with a newline cannot go on one line; they are simply re-verified next time.
+    if (!/[\n\r\\]/.test(entry.path)) await appendFile(this.file, `${entry.hash}  ${entry.path}\n`);
+  }
+
+  /** The final manifest is written: the journal has served. */
+  async remove(): Promise<void> {
+    await rm(this.file, { force: true });
+  }
+}
