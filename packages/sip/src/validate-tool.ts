@@ -51,6 +51,7 @@ export async function validateTool(options: { packages: string[] }, ctx: ToolCon
         throw error;
       }
     },
-    { name: (p) => p, onFailure: (p, error) => logger.error(error instanceof Error ? error.message : String(error)) },
+    // The failed validation event already puts the reason on stderr and in the log.
+    { name: (p) => p },
   );
 }
