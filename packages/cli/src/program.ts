@@ -7,10 +7,12 @@ import { makeAccessCommand } from './commands/access.js';
 import { makeSipCommand } from './commands/sip.js';
 import { makeValidateCommand } from './commands/validate.js';
 import { makeSeq2ffv1Command } from './commands/seq2ffv1.js';
+import { makeCopyitCommand } from './commands/copyit.js';
+import { makeVerifyCommand } from './commands/verify.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeDoctorCommand, makeDemoCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeCopyitCommand, makeVerifyCommand, makeDoctorCommand, makeDemoCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

@@ -7,7 +7,7 @@ import type { Logger } from '@avpres/log';
 export class CopyProgress {
   private bytes = 0;
   private files = 0;
-  private last = 0;
+  private last: number;
   private ended = false;
   private readonly start = Date.now();
 
@@ -17,7 +17,10 @@ export class CopyProgress {
     private totalBytes: number,
     private readonly totalFiles: number,
     private readonly intervalMs = 250,
-  ) {}
+  ) {
+    // The first report waits a second: a rate over a few milliseconds says nothing.
+    this.last = this.start + 1000 - intervalMs;
+  }
 
   setTotal(bytes: number): void {
     this.totalBytes = bytes;
