@@ -64,7 +64,7 @@ describe('copyFileVerified', () => {
     const dst = join(dir, 'dst');
     const attempt = copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte });
     await expect(attempt).rejects.toBeInstanceOf(VerificationError);
-    await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: copy does not match its source/);
+    await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: the copy differs from its source/);
     expect(await readdir(dir)).toEqual(['src']);
   });
 

@@ -89,10 +89,10 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     const reread = await follower!.finish();
     await syncing;
     if (reread.digest !== hash || reread.size !== size) {
-      throw new VerificationError(
-        `${dst}: copy does not match its source ${src} (${algorithm} ${reread.digest}, ${reread.size} bytes; source ${hash}, ${size} bytes)`,
-        { file: dst },
-      );
+      const sizes = reread.size === size ? '' : `, ${reread.size} bytes vs ${size}`;
+      throw new VerificationError(`${dst}: the copy differs from its source (${algorithm} ${reread.digest} re-read, ${hash} from the source${sizes})`, {
+        file: dst,
+      });
     }
     if (options.preserveMtime ?? true) await target.utimes(before.atime, before.mtime);
     await target.close();
