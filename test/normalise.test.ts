@@ -149,6 +149,39 @@ describe('avpres normalise, other captures', () => {
   });
 });
 
+describe('avpres normalise --sip', () => {
+  it('builds an IFI package that validates, and a re-run reuses it instead of making a second', async () => {
+    const source = await fixture('sd-v210-timecode');
+    const out = join(work.dir, 'sip out');
+    const r = await avpres(['normalise', '-i', source, '-o', out, '--sip', '--oe', 'oe4321', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const input = JSON.parse(r.stdout).inputs[0];
+    const pkg: string = input.details.package;
+    expect(pkg).toMatch(/oe4321\/[0-9a-f-]{36}$/);
+    const uuid = pkg.split('/').pop()!;
+    expect(existsSync(join(pkg, 'objects', 'sd-v210-timecode.mkv'))).toBe(true);
+    const metadata = await readdir(join(pkg, 'metadata'));
+    expect(metadata).toEqual(expect.arrayContaining(['sd-v210-timecode_source.framemd5', 'sd-v210-timecode_output.framemd5', `${uuid}_premis.xml`]));
+    expect(await readdir(join(pkg, 'logs'))).toEqual(expect.arrayContaining(['sd-v210-timecode.log', 'sd-v210-timecode_ffmpeg.log']));
+    const manifest = await readFile(join(out, 'oe4321', `${uuid}_manifest.md5`), 'utf8');
+    expect(manifest).toContain(`  ${uuid}/objects/sd-v210-timecode.mkv`);
+    const valid = await avpres(['validate', pkg]);
+    expect(valid.exitCode, valid.stderr).toBe(0);
+    expect(valid.stderr).not.toMatch(/did not finish/);
+    expect(await readdir(out)).not.toContain('.avpres-work');
+
+    const again = await avpres(['normalise', '-i', source, '-o', out, '--sip', '--oe', 'oe4321', '--json']);
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped' });
+    expect(await readdir(join(out, 'oe4321'))).toEqual([uuid, `${uuid}_manifest.md5`].sort());
+  });
+
+  it('refuses --sip without a well-formed --oe (exit 2)', async () => {
+    const r = await avpres(['normalise', '-i', await fixture('sd-v210'), '-o', join(work.dir, 'nosip'), '--sip', '--oe', '1234']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--oe in the form oe1234, got 1234/);
+  });
+});
+
 describe('avpres normalise with bad inputs', () => {
   it('finishes the good files of a folder, names the broken ones, exits 2', async () => {
     const folder = join(work.dir, 'mixed in');

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { exitCodeFor, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
-import { HumanLogSink, JsonlSink, quoteArgs, type EventScope } from '@avpres/log';
+import { HumanLogSink, JsonlSink, now, quoteArgs, type EventScope } from '@avpres/log';
 import { expectedFrames, ffmpegInvocation, mediainfoXml, probe, programRun, type ToolContext } from '@avpres/media';
 import { buildDecodeArgs, buildEncodeArgs, buildStoredPacketArgs } from './ffmpeg-args.js';
 import type { SourceFile } from './find-inputs.js';
@@ -63,14 +63,21 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
   const sinks = [new HumanLogSink(paths.log), new JsonlSink(paths.events)];
   for (const sink of sinks) ctx.logger.attach(sink);
   let result: InputResult & { mkvMd5: string };
+  // The job log closes like a run log (END line), so readers can tell a finished job from a crash.
+  const closeJobLog = (outcome: 'success' | 'failure', exitCode: number, summary: string) => {
+    for (const sink of sinks) {
+      ctx.logger.detach(sink);
+      sink.write({ kind: 'run-end', time: now(), outcome, exitCode, summary });
+    }
+  };
   try {
     result = await encodeAndProve(source, paths, plan, identity, env, recordOptions);
   } catch (error) {
     await removePartials(paths);
+    closeJobLog('failure', exitCodeFor(error), error instanceof Error ? error.message : String(error));
     throw error;
-  } finally {
-    for (const sink of sinks) ctx.logger.detach(sink);
   }
+  closeJobLog('success', 0, `${basename(source.path)} normalised and verified`);
   // The job log is complete now, so the manifest can cover it.
   await writeJobManifest(paths.manifest, producedFiles(paths), new Map([[paths.mkv, result.mkvMd5]]));
   const { mkvMd5, ...done } = result;

@@ -3,6 +3,7 @@ import { eachInput, failedResult, InputError, type InputResult } from '@avpres/c
 import { requireCapabilities, type ToolContext } from '@avpres/media';
 import { findInputs, type SourceFile } from './find-inputs.js';
 import { normaliseFile } from './normalise-file.js';
+import { normaliseIntoSip } from './sip-job.js';
 import type { NormaliseOptions } from './options.js';
 
 /** What ffmpeg must be able to do for normalise. */
@@ -19,6 +20,9 @@ export const NORMALISE_NEEDS = {
 export async function normalise(options: NormaliseOptions, ctx: ToolContext, version: string): Promise<InputResult[]> {
   await requireCapabilities(ctx.tools.ffmpeg.path, NORMALISE_NEEDS);
   const found = await findInputs(options.inputs, options.outputDir);
+  if (options.sip?.uuid !== undefined && found.files.length > 1) {
+    throw new InputError(`--uuid names one package, but ${found.files.length} captures were found`);
+  }
   for (const file of found.ignored) ctx.logger.debug(`not a capture by its extension, left alone: ${file}`);
   const results: InputResult[] = found.missing.map((m) => {
     ctx.logger.error(m.error.message);
@@ -34,7 +38,8 @@ export async function normalise(options: NormaliseOptions, ctx: ToolContext, ver
       jobs,
       async ({ file, dir }) => {
         claimOutputName(taken, join(dir, file.stem), file);
-        return normaliseFile(file, dir, { ctx, options, version });
+        const env = { ctx, options, version };
+        return options.sip ? normaliseIntoSip(file, env) : normaliseFile(file, dir, env);
       },
       {
         name: ({ file }) => file.path,
