@@ -98,6 +98,13 @@ describe('bad requests', () => {
     expect(run.stderr).toContain(`${source}: --start 5 s is not before the end of the source (2 s)`);
     expect(existsSync(join(work.dir, 'late', 'sd-v210-tff_access.mp4'))).toBe(false);
   });
+  it('exits 3 when the output folder cannot be made', async () => {
+    const blocker = join(work.dir, 'a-file');
+    await writeFile(blocker, 'in the way\n');
+    const run = await avpres(['access', '-i', await fixture('hd-v210-prog'), '-o', join(blocker, 'out'), '--log-dir', join(work.dir, 'logs')]);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/a-file\/out: cannot make the output folder \(ENOTDIR\)/);
+  });
   it('explains itself in --help with examples', async () => {
     const run = await avpres(['access', '--help']);
     expect(run.exitCode).toBe(0);

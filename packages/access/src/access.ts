@@ -118,7 +118,7 @@ async function accessOne(source: string, options: AccessOptions, ctx: ToolContex
     return { input: source, status: 'skipped', exitCode: 0, reason: 'dry run: nothing run or written', outputs: [], details };
   }
 
-  await mkdir(options.outputDir, { recursive: true });
+  await makeOutputDir(options.outputDir);
   const event = logger.begin('creation', `access copy of ${source}`, {
     objects: [{ path: source, role: 'source', size: before.size }],
     program: programRun(tools.ffmpeg, args),
@@ -258,6 +258,15 @@ function planDetails(plan: AccessPlan, args: readonly string[]): Record<string, 
     watermark: plan.watermark?.path ?? 'none',
     ffmpegArgs: args,
   };
+}
+
+async function makeOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new EnvironmentError(`${dir}: cannot make the output folder (${code})`, { cause: error });
+  }
 }
 
 async function sourceStat(source: string): Promise<{ size: number; mtimeMs: number }> {
