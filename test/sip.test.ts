@@ -293,6 +293,29 @@ describe('avpres sip options and refusals', () => {
     expect(readFileSync(join(out, 'avpres-logs', runLog), 'utf8').trimEnd().split('\n').at(-1)).toMatch(/ END failure \(exit 130\)/);
   });
 
+  it('a mediainfo program on PATH that fails: MediaTrace is a warning, the package is still made and valid', async () => {
+    // A failure path nothing else can trigger (the real program is not installed here):
+    // the fake reports a version, records its argv, and fails on analysis.
+    const bin = join(work.dir, 'fake-bin');
+    await mkdir(bin, { recursive: true });
+    const argsFile = join(work.dir, 'mediainfo-args.txt');
+    await writeFile(
+      join(bin, 'mediainfo'),
+      `#!/bin/sh\nif [ "$1" = "--Version" ]; then echo "MediaInfo Command line,"; echo "MediaInfoLib - v0.0.1"; exit 0; fi\nprintf '%s\\n' "$@" > '${argsFile}'\necho 'cannot analyse this' >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
+    const out = join(work.dir, 'mediatrace');
+    const r = await avpres(['sip', '-i', small, '-o', out, '--oe', 'oe7', '--json'], { env: { PATH: `${bin}:${process.env['PATH']}` } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/metadata extraction: warning: MediaTrace XML of objects\/small source\.bin: no MediaTrace sidecar: mediainfo failed/);
+    const { packageDir, uuid } = JSON.parse(r.stdout).inputs[0].details;
+    // Run on the package's copy while it was being built (argv as an array, no shell).
+    const partialCopy = join(out, 'oe7', `.${uuid}.partial`, uuid, 'objects', 'small source.bin');
+    expect((await readFile(argsFile, 'utf8')).split('\n').slice(0, 3)).toEqual(['--Details=1', '--Output=XML', partialCopy]);
+    expect(readdirSync(join(packageDir, 'metadata')).filter((n) => n.includes('mediatrace'))).toEqual([]);
+    expect((await avpres(['validate', packageDir])).exitCode).toBe(0);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const out = join(work.dir, 'dry');
     const r = await avpres(['sip', '-i', small, '-o', out, '--oe', 'oe6', '--dry-run']);
