@@ -10,7 +10,7 @@ import {
 } from '@avpres/core';
 import { hashFile, partialPath, renameIntoPlace } from '@avpres/fixity';
 import { quoteArgs } from '@avpres/log';
-import { ffmpegInvocation, probe, programRun, requireCapabilities, runProgram, type ToolContext } from '@avpres/media';
+import { ffmpegInvocation, parseRate, probe, programRun, requireCapabilities, runProgram, type ToolContext } from '@avpres/media';
 import { buildAccessArgs } from './access-args.js';
 import {
   accessOutputPath,
@@ -20,6 +20,7 @@ import {
   sourceDuration,
   type AccessPlan,
   type EncodeSettings,
+  type Segment,
   type TrimRequest,
 } from './access-plan.js';
 import { DEFAULT_WATERMARKS, defaultWatermarkPath } from './default-watermarks.js';
@@ -181,7 +182,7 @@ async function accessOne(source: string, options: AccessOptions, ctx: ToolContex
 async function decideFieldOrder(input: {
   source: string;
   video: { index: number; fieldOrder: string | undefined; frameRate: string | undefined };
-  segment: ReturnType<typeof planSegment>;
+  segment: Segment;
   mode: DeinterlaceMode;
   ctx: ToolContext;
 }): Promise<DeinterlaceDecision> {
@@ -190,7 +191,7 @@ async function decideFieldOrder(input: {
   try {
     let idet;
     if (needsDetection(mode, video.fieldOrder)) {
-      const fps = rateOf(video.frameRate);
+      const fps = parseRate(video.frameRate) ?? 25;
       const run = await detectInterlace({ ffmpeg: ctx.tools.ffmpeg.path, source, videoStream: video.index, segment: input.segment, fps, signal: ctx.signal });
       if (run.commands[0]) event.setProgram(programRun(ctx.tools.ffmpeg, run.commands[0]));
       idet = run.report;
@@ -286,9 +287,4 @@ async function assertUnchanged(source: string, before: { size: number; mtimeMs: 
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
     throw new InputError(`${source}: changed while it was being read (still being written?): copy not finalised`, { file: source });
   }
-}
-
-function rateOf(rate: string | undefined): number {
-  const [n, d] = (rate ?? '25/1').split('/').map(Number);
-  return n && d ? n / d : 25;
 }
