@@ -253,6 +253,28 @@ describe('avpres sip options and refusals', () => {
     expect((await avpres(['validate', join(out, 'oe9')])).exitCode).toBe(0);
   });
 
+  it('a re-run of the same job skips the valid package it made; --force rebuilds it under the same UUID', async () => {
+    const out = join(work.dir, 'rerun');
+    const args = ['sip', '-i', small, '-o', out, '--oe', 'oe10', '--json'];
+    const first = await avpres(args);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const { uuid, packageDir } = JSON.parse(first.stdout).inputs[0].details;
+    const second = await avpres(args);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).inputs[0]).toMatchObject({ status: 'skipped', details: { uuid } });
+    expect(readdirSync(join(out, 'oe10')).sort()).toEqual([uuid, `${uuid}_manifest.md5`]);
+    // A damaged package is rebuilt with the same UUID.
+    await rm(join(packageDir, 'metadata', 'small source.bin_mediainfo.xml'));
+    const repaired = await avpres(args);
+    expect(repaired.exitCode, repaired.stderr).toBe(0);
+    expect(repaired.stderr).toMatch(/does not validate \(1 problem, the first: in .*_manifest\.md5 but missing from the package: .*small source\.bin_mediainfo\.xml\); rebuilding it with the same UUID/);
+    expect(JSON.parse(repaired.stdout).inputs[0]).toMatchObject({ status: 'done', details: { uuid } });
+    const forced = await avpres([...args, '--force']);
+    expect(JSON.parse(forced.stdout).inputs[0]).toMatchObject({ status: 'done', details: { uuid } });
+    expect(readdirSync(join(out, 'oe10')).sort()).toEqual([uuid, `${uuid}_manifest.md5`]);
+    expect((await avpres(['validate', packageDir])).exitCode).toBe(0);
+  });
+
   it('a missing input: exit 2, a one-line error naming it, and no package', async () => {
     const out = join(work.dir, 'missing');
     const r = await avpres(['sip', '-i', small, '-i', join(work.dir, 'no such tape.mov'), '-o', out, '--oe', 'oe3', '--json']);
@@ -320,7 +342,7 @@ describe('avpres sip options and refusals', () => {
     const out = join(work.dir, 'dry');
     const r = await avpres(['sip', '-i', small, '-o', out, '--oe', 'oe6', '--dry-run']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`copy ${small} -> ${join(out, 'oe6', '<new uuid>', 'objects', 'small source.bin')}`);
+    expect(r.stdout).toContain(`copy ${small} -> ${join(out, 'oe6', '<uuid>', 'objects', 'small source.bin')}`);
     expect(existsSync(out)).toBe(false);
   });
 
