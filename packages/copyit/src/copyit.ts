@@ -4,6 +4,7 @@ import { eachInput, exitCodeFor, InputError, InterruptedError, mostSerious, Veri
 import {
   copyFileVerified,
   forEachConcurrently,
+  fsError,
   hashFile,
   HashPool,
   writeManifest,
@@ -86,7 +87,12 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
     return { input: source, status: 'skipped', exitCode: 0, reason: 'dry run: nothing copied', outputs: [] };
   }
 
-  for (const dir of scan.dirs) await mkdir(join(paths.manifestRoot, dir), { recursive: true });
+  for (const dir of scan.dirs) {
+    const abs = join(paths.manifestRoot, dir);
+    await mkdir(abs, { recursive: true }).catch((error: unknown) => {
+      throw fsError(abs, error, 'write');
+    });
+  }
   const journal = await Journal.open(paths.manifest);
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const jobs = options.jobs ?? (scan.files.length > 1 && scan.bytes / scan.files.length < 256e6 ? 4 : 2);
@@ -257,8 +263,11 @@ async function finish(
 
   const entries: ManifestEntry[] = outcomes.map((o) => ({ path: o.file.rel, hash: o.hash! }));
   const digest = logger.begin('message digest calculation', `${options.algorithm} manifests of ${scan.files.length} files copied from ${scan.path}`);
-  await writeManifest(paths.sourceManifest, entries);
-  await writeManifest(paths.manifest, entries);
+  for (const file of [paths.sourceManifest, paths.manifest]) {
+    await writeManifest(file, entries).catch((error: unknown) => {
+      throw fsError(file, error, 'write');
+    });
+  }
   const manifestOutputs: OutputRecord[] = [];
   for (const [file, role] of [[paths.sourceManifest, 'source manifest'], [paths.manifest, 'manifest']] as const) {
     const { digest: md5, size } = await hashFile(file);

@@ -1,5 +1,5 @@
 import { appendFile, readFile, rm } from 'node:fs/promises';
-import { partialPath, type ManifestEntry } from '@avpres/fixity';
+import { fsError, partialPath, type ManifestEntry } from '@avpres/fixity';
 
 /**
  * What earlier runs verified, so a re-run skips those files after re-hashing only the
@@ -28,7 +28,10 @@ export class Journal {
   async record(entry: ManifestEntry): Promise<void> {
     this.known.set(entry.path, entry.hash);
     // Names with a newline cannot go on one line; they are simply re-verified next time.
-    if (!/[\n\r\\]/.test(entry.path)) await appendFile(this.file, `${entry.hash}  ${entry.path}\n`);
+    if (/[\n\r\\]/.test(entry.path)) return;
+    await appendFile(this.file, `${entry.hash}  ${entry.path}\n`).catch((error: unknown) => {
+      throw fsError(this.file, error, 'write');
+    });
   }
 
   /** The final manifest is written: the journal has served. */

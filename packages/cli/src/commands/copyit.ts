@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { UsageError } from '@avpres/core';
 import { copyit, type CopyitOptions } from '@avpres/copyit';
 import { HASH_ALGORITHMS, isHashAlgorithm } from '@avpres/fixity';
@@ -41,7 +42,14 @@ Examples:
     const options = copyitOptionsFrom(paths, opts, shared, io.cwd);
     setExitCode(
       await runToolCommand(
-        { tool: 'copyit', shared, outputDir: options.destination, needsMedia: false, execute: (ctx) => copyit(options, ctx) },
+        {
+          tool: 'copyit',
+          shared,
+          // Logs go to <destination>/avpres-logs, but must not create a mistyped destination.
+          outputDir: existsSync(options.destination) ? options.destination : undefined,
+          needsMedia: false,
+          execute: (ctx) => copyit(options, ctx),
+        },
         io,
       ),
     );
@@ -66,6 +74,11 @@ export function copyitOptionsFrom(
   if (paths.length < 2) throw new UsageError(`expected one or more sources and a destination folder, got ${paths.length} path${paths.length === 1 ? '' : 's'}`);
   const sources = paths.slice(0, -1);
   const destination = paths[paths.length - 1]!;
+  const dest = resolve(cwd, destination);
+  for (const source of sources.map((s) => resolve(cwd, s))) {
+    // Checked here too (on the paths as given) so that not even the run log lands in the source.
+    if (dest === source || dest.startsWith(source + sep)) throw new UsageError(`refusing to copy ${source} into itself (destination ${dest} is inside it)`);
+  }
   const manifestDir = typeof opts['manifestDir'] === 'string' ? resolve(cwd, opts['manifestDir']) : undefined;
   return {
     sources: sources.map((s) => resolve(cwd, s)),
