@@ -120,6 +120,8 @@ describe('idet decides for untagged pictures', () => {
     tff: 'testsrc2=s=320x240:r=50:d=2,tinterlace=mode=interleave_top',
     bff: 'testsrc2=s=320x240:r=50:d=2,tinterlace=mode=interleave_bottom',
     progressive: 'testsrc2=s=320x240:r=25:d=1,gblur=sigma=2',
+    // A still picture: idet cannot tell, so nothing is deinterlaced and a warning says why.
+    unclear: 'color=c=gray:s=320x240:r=25:d=1',
   };
   it.each(Object.entries(clips))('%s', async (expected, graph) => {
     const file = join(work.dir, `untagged-${expected}.avi`);
@@ -127,11 +129,13 @@ describe('idet decides for untagged pictures', () => {
     const run = await avpres(['access', '-i', file, '-o', join(work.dir, 'idet'), '--dry-run', '--json']);
     expect(run.exitCode, run.stderr).toBe(0);
     const details = JSON.parse(run.stdout).inputs[0].details;
-    expect(details.deinterlace.basis).toBe('idet');
+    expect(details.deinterlace.basis).toBe(expected === 'unclear' ? 'default' : 'idet');
     expect(details.deinterlace.evidence).toMatch(/idet multi-frame: TFF \d+, BFF \d+, progressive \d+/);
-    if (expected === 'progressive') {
+    if (expected === 'progressive' || expected === 'unclear') {
       expect(details.deinterlace.deinterlace).toBe(false);
       expect(details.filterGraph).not.toContain('bwdif');
+      expect(details.deinterlace.evidence).toMatch(new RegExp(`-> ${expected}$`));
+      if (expected === 'unclear') expect(run.stderr).toMatch(/metadata extraction: warning: .*no field-order tag and idet unclear: not deinterlaced \(use --deinterlace on/);
     } else {
       expect(details.deinterlace).toMatchObject({ deinterlace: true, parity: expected });
       expect(details.filterGraph).toContain(`bwdif=mode=send_frame:parity=${expected}`);

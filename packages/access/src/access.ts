@@ -198,8 +198,8 @@ async function decideFieldOrder(input: {
     }
     const decision = decideDeinterlace({ mode, tag: video.fieldOrder, idet });
     const text = `${describeDecision(decision)} (${decision.basis}: ${decision.evidence})`;
+    // A warning outcome reaches the console on its own; no second message.
     if (decision.warning) {
-      ctx.logger.warn(`${basename(source)}: ${decision.warning}`);
       event.warn(`${text}; ${decision.warning}`);
     } else {
       event.succeed(text);
