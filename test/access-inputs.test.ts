@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => work.cleanup());
 
 describe('names with spaces, unicode and a leading dash', () => {
-  it('makes <stem>_access.mp4 from a relative "-tape 01 é ü 東京.mov", and skips it on a re-run', async () => {
+  it('makes <stem>_access.mp4 from a relative "-tape 01 é ü 東京.mov", skips it on a re-run, and replaces it only with --force', async () => {
     const source = await fixture('awkward-name');
     const sourceMd5 = await md5File(source);
     const out = join(work.dir, 'out dir ü');
@@ -29,7 +29,11 @@ describe('names with spaces, unicode and a leading dash', () => {
 
     const again = await avpres(args, { cwd: dirname(source) });
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: 'access copy exists (--force to redo)' });
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: 'access copy already made with these options (--force to redo)' });
+    // Other options would make another copy under the same name: not without --force.
+    const other = await avpres(args.map((a) => (a === '0.4' ? '0.8' : a)), { cwd: dirname(source) });
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toMatch(/exists but was not made from this source with these options: --force to replace it/);
     const forced = await avpres([...args, '--force'], { cwd: dirname(source) });
     expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');
   });

@@ -27,6 +27,7 @@ import { DEFAULT_WATERMARKS, defaultWatermarkPath } from './default-watermarks.j
 import { detectInterlace } from './detect-interlace.js';
 import { decideDeinterlace, needsDetection, type DeinterlaceDecision, type DeinterlaceMode } from './field-order.js';
 import { findInputs } from './find-inputs.js';
+import { accessJobKey, jobRecordPath, readJobRecord, sameJobDone, writeJobRecord } from './job-record.js';
 import { moovFirst, topLevelBoxes } from './mp4-boxes.js';
 import { checkAccessOutput } from './output-check.js';
 import { formatSeconds } from './time-value.js';
@@ -85,10 +86,16 @@ async function accessOne(source: string, options: AccessOptions, ctx: ToolContex
   claimed.set(output, source);
 
   const before = await sourceStat(source);
+  const key = accessJobKey({ source: { path: source, ...before }, trim: options, deinterlace: options.deinterlace, settings: options.settings });
+  const recordPath = jobRecordPath(options.outputDir, output);
   if (!ctx.dryRun && !options.force && existsSync(output)) {
+    const md5 = await sameJobDone(await readJobRecord(recordPath), key, output, signal);
+    if (md5 === undefined) {
+      throw new InputError(`${source}: ${output} exists but was not made from this source with these options: --force to replace it`, { file: source });
+    }
     const size = (await stat(output)).size;
-    logger.info(`${name}: ${output} exists, skipped (--force to redo)`);
-    return { input: source, status: 'skipped', exitCode: 0, reason: 'access copy exists (--force to redo)', outputs: [{ path: output, role: ACCESS_ROLE, size }] };
+    logger.info(`${name}: ${basename(output)} already made from this source with these options (md5 matches its record): skipped`);
+    return { input: source, status: 'skipped', exitCode: 0, reason: 'access copy already made with these options (--force to redo)', outputs: [{ path: output, role: ACCESS_ROLE, size, md5 }] };
   }
 
   const probed = await probe(tools.ffprobe.path, source, signal);
@@ -157,6 +164,13 @@ async function accessOne(source: string, options: AccessOptions, ctx: ToolContex
     }
     const { digest, size } = await hashFile(plan.partial, { algorithm: 'md5', signal });
     await renameIntoPlace(plan.partial, output);
+    await writeJobRecord(recordPath, {
+      tool: 'avpres access',
+      key,
+      source: { path: source, ...before },
+      output: { name: basename(output), size, md5: digest },
+      finished: new Date().toISOString(),
+    });
     const encoded = plan.segment.duration;
     const speed = encoded !== undefined ? encoded / seconds : lastSpeed;
     details['encodeSeconds'] = Number(seconds.toFixed(2));
