@@ -284,16 +284,28 @@ describe('avpres sip options and refusals', () => {
     expect(existsSync(join(out, 'oe3')) ? readdirSync(join(out, 'oe3')) : []).toEqual([]);
   });
 
-  it('a copy corrupted before verification: exit 1, and no package under its final name', async () => {
+  it('a copy corrupted before its verification: exit 1, and no package at all', async () => {
     const out = join(work.dir, 'corrupt');
     const srcMd5 = await md5File(small);
     const r = await avpres(['sip', '-i', small, '-o', out, '--oe', 'oe4', '--json'], { env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' } });
     expect(r.exitCode, r.stderr).toBe(1);
-    const uuidFolders = readdirSync(join(out, 'oe4'));
-    // Only the hidden partial is left, as evidence; nothing looks finished.
-    expect(uuidFolders.every((n) => n.startsWith('.') && n.endsWith('.partial'))).toBe(true);
-    expect(r.stderr).toMatch(/checksum mismatch \(md5\): [0-9a-f-]{36}\/objects\/small source\.bin/);
+    expect(r.stderr).toMatch(/objects\/small source\.bin: .*(copy differs from its source|copy does not match its source)/);
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ status: 'failed', exitCode: 1 });
+    expect(readdirSync(join(out, 'oe4'))).toEqual([]);
     // The hook corrupts the package's copy, never the source.
+    expect(await md5File(small)).toBe(srcMd5);
+  });
+
+  it('with --link, a package file corrupted before the package check: exit 1, kept only under its hidden .partial name', async () => {
+    const out = join(work.dir, 'corrupt-linked');
+    const srcMd5 = await md5File(small);
+    const r = await avpres(['sip', '-i', small, '-o', out, '--oe', 'oe4', '--link'], { env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' } });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/checksum mismatch \(md5\): [0-9a-f-]{36}\/metadata\/[0-9a-f-]{36}_premis\.xml/);
+    const left = readdirSync(join(out, 'oe4'));
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^\.[0-9a-f-]{36}\.partial$/);
+    // The linked object is the source's inode: the hook must not have touched it.
     expect(await md5File(small)).toBe(srcMd5);
   });
 

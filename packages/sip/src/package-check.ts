@@ -21,4 +21,10 @@ export interface ValidateOptions {
   onProgress?: (progress: FolderProgress) => void;
   /** Files read at once; default 2. */
   concurrency?: number;
+  /**
+   * Hashes already established by a read of these very files (package-relative paths as
+   * in the manifest: `<uuid>/objects/x` or `data/objects/x`): taken as they are, not re-read.
+   * For the builder's own final check only; `validate` reads everything.
+   */
+  known?: ReadonlyMap<string, string>;
 }

@@ -61,6 +61,18 @@ export async function validateBag(root: string, options: ValidateOptions): Promi
     if (!isHashAlgorithm(m.algorithm)) warnings.push(`${m.name}: ${m.algorithm} is not an algorithm we compute; its hashes were not checked`);
   }
 
+  // Files whose hash the caller already established (the builder's own check) are not re-read.
+  const known = options.known ?? new Map<string, string>();
+  let takenAsKnown = 0;
+  for (const [path, hash] of known) {
+    const md5 = expected.get(path)?.get('md5');
+    if (md5 === undefined) continue;
+    if (md5 !== hash) problems.push(`checksum mismatch (md5): ${path}`);
+    if (expected.get(path)!.size === 1) {
+      expected.delete(path);
+      takenAsKnown++;
+    }
+  }
   const toHash = payload.filter((f) => expected.has(f.path));
   const progress: FolderProgress = { filesDone: 0, filesTotal: toHash.length, bytesDone: 0, bytesTotal: toHash.reduce((n, f) => n + f.size, 0) };
   await forEachConcurrently(toHash, options.concurrency ?? 2, async (file) => {
@@ -91,7 +103,7 @@ export async function validateBag(root: string, options: ValidateOptions): Promi
   if (oxum !== undefined && oxum !== payloadOxum(payload)) {
     problems.push(`bag-info.txt Payload-Oxum is ${oxum} but the payload holds ${payloadOxum(payload)} (bytes.files)`);
   }
-  return { layout: 'bagit', valid: problems.length === 0, problems, warnings, files: toHash.length, bytes: progress.bytesTotal, packages: [root] };
+  return { layout: 'bagit', valid: problems.length === 0, problems, warnings, files: toHash.length + takenAsKnown, bytes: progress.bytesTotal, packages: [root] };
 }
 
 async function checkDeclaration(root: string, problems: string[]): Promise<void> {

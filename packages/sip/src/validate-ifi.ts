@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readManifest, verifyFolder } from '@avpres/fixity';
+import { join, relative, sep } from 'node:path';
+import { hashFile, readManifest, verifyFolder } from '@avpres/fixity';
 import type { LocatedPackage } from './locate-package.js';
 import type { PackageValidation, ValidateOptions } from './package-check.js';
 import { PACKAGE_FOLDERS } from './package-folders.js';
@@ -27,6 +27,10 @@ export async function validateIfi(pkg: Extract<LocatedPackage, { layout: 'ifi' }
     // Only this package's folder: the oe folder may hold other packages and manifests.
     exclude: (rel) => !(rel === pkg.uuid || rel.startsWith(prefix)),
     concurrency: options.concurrency ?? 2,
+    hash: async (abs, o) => {
+      const known = options.known?.get(relative(pkg.oeDir, abs).split(sep).join('/'));
+      return known !== undefined ? { digest: known } : hashFile(abs, o);
+    },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
