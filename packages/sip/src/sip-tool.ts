@@ -74,7 +74,7 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
         status: 'done',
         exitCode: 0,
         outputs: result.outputs,
-        verification: { method: 'md5 manifest, every packaged file re-read', outcome: 'pass', detail: `${result.outputs.length - 1} files match ${result.manifest}` },
+        verification: { method: 'md5: copies re-read, package checked against its manifest', outcome: 'pass', detail: `${result.outputs.length - 1} files match ${result.manifest}` },
         details: { packageDir: result.packageDir, uuid: result.uuid, layout: result.layout, manifest: result.manifest, link: options.link },
       },
     ];
