@@ -21,7 +21,8 @@ Exit codes: 0 valid, 1 invalid, 2 not a package.
 Examples:
   $ avpres validate /archive/sips/oe1234/0e8f5c2a-3b1d-4c6e-9f7a-1b2c3d4e5f60
   $ avpres validate /archive/sips/oe1234          # every package in the oe folder
-  $ avpres validate bag1 bag2 --json > report.json`,
+  $ avpres validate bag1 bag2 --json > report.json
+  $ avpres validate -- -odd-name                  # a path that starts with '-'`,
     );
   addSharedOptions(command, { media: false });
   command.action(async (packages: string[], opts: Record<string, unknown>) => {
