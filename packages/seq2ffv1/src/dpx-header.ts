@@ -58,7 +58,7 @@ export function readDpxHeader(bytes: Buffer, file: string): DpxHeader {
   const f32 = (at: number) => {
     if (bytes.length < at + 4 || u32(at) === UNSET32) return undefined;
     const v = endian === 'big' ? bytes.readFloatBE(at) : bytes.readFloatLE(at);
-    return Number.isFinite(v) && v > 0 && v < 1000 ? v : undefined;
+    return Number.isFinite(v) && v >= 1 && v < 1000 ? v : undefined; // not set, or not a float (some writers store an integer)
   };
   const e = 780;
   return {
