@@ -67,7 +67,8 @@ export class CopyProgress {
       done: this.bytes,
       total: this.totalBytes,
       rate: `${formatRate(rate)}, ${this.files}/${this.totalFiles} files`,
-      ...(rate > 0 ? { etaSeconds: (this.totalBytes - this.bytes) / rate } : {}),
+      // An ETA from the first crumbs of a run is noise: wait for 1% done.
+      ...(rate > 0 && this.bytes >= this.totalBytes / 100 ? { etaSeconds: (this.totalBytes - this.bytes) / rate } : {}),
     });
   }
 }
