@@ -14,15 +14,20 @@ export class Journal {
 
   static async open(manifest: string): Promise<Journal> {
     const known = new Map<string, string>();
-    for (const file of [manifest, partialPath(manifest)]) {
+    const journal = partialPath(manifest);
+    for (const file of [manifest, journal]) {
       const text = await readFile(file, 'utf8').catch(() => '');
-      for (const line of text.split('\n')) {
-        // A run killed mid-write leaves a torn last line: anything unparsable is ignored.
+      // Only whole lines count: a run killed mid-write leaves a torn last line, which is
+      // dropped here and cut off from the next record by a newline.
+      const lines = text.split('\n');
+      const torn = lines.pop();
+      for (const line of lines) {
         const match = /^([0-9a-f]{32,128}) [ *](.+)$/.exec(line);
         if (match && !line.startsWith('\\')) known.set(match[2]!, match[1]!);
       }
+      if (file === journal && torn) await appendFile(journal, '\n');
     }
-    return new Journal(partialPath(manifest), known);
+    return new Journal(journal, known);
   }
 
   async record(entry: ManifestEntry): Promise<void> {
