@@ -232,4 +232,18 @@ describe('avpres seq2ffv1 proof and options', () => {
     const forced = await avpres(['seq2ffv1', '--engine', 'builtin', '--force', '--json', '-i', src, '-o', out]);
     expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');
   });
+
+  it('--sip packages the MKV and its sidecars as an IFI SIP that validates', async () => {
+    const src = await sequenceFixture('dpx-rgb8');
+    const out = join(work.dir, 'sip');
+    const r = await avpres(['seq2ffv1', '--engine', 'builtin', '--json', '-i', src, '-o', out, '--sip', '--oe', 'oe1234']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const pkg = JSON.parse(r.stdout).inputs[0].details.sip as string;
+    expect(pkg).toMatch(/\/oe1234\/[0-9a-f-]{36}$/);
+    expect(existsSync(join(pkg, 'objects', 'dpx-rgb8.mkv'))).toBe(true);
+    expect(existsSync(join(pkg, 'metadata', 'dpx-rgb8_source_manifest.md5'))).toBe(true);
+    expect((await readdir(out)).sort()).toEqual(['avpres-logs', 'oe1234']);
+    const v = await avpres(['validate', pkg]);
+    expect(v.exitCode, v.stderr).toBe(0);
+  });
 });

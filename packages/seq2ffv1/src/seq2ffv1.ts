@@ -1,6 +1,8 @@
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { eachInput, EnvironmentError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { formatManifest, partialPath, renameIntoPlace } from '@avpres/fixity';
+import { buildSip } from '@avpres/sip';
 import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
 import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
 import { removePartials, type Job } from './job.js';
@@ -21,6 +23,8 @@ export interface Seq2ffv1Options {
   context?: boolean;
   /** Reversibility part size in bytes (tests force several attachments with it). */
   partBytes?: number | undefined;
+  /** Package each result as an IFI SIP: <output>/<oe>/<uuid>/{objects,metadata,logs}. */
+  sip?: { oe: string; uuid?: string | undefined } | undefined;
 }
 
 /** The engine a run uses: rawcooked when asked or (auto) when it is on PATH. */
@@ -43,7 +47,8 @@ async function chooseEngine(engine: Engine, ctx: ToolContext): Promise<ResolvedT
 export async function seq2ffv1(options: Seq2ffv1Options, ctx: ToolContext): Promise<InputResult[]> {
   const rawcooked = await chooseEngine(options.engine, ctx);
   if (!ctx.dryRun) await mkdir(options.outputDir, { recursive: true });
-  return eachInput(options.inputs, (folder) => convertSequence(folder, options, rawcooked, ctx), {
+  const work = (folder: string) => (options.sip ? convertIntoSip(folder, options, rawcooked, ctx) : convertSequence(folder, options.outputDir, options, rawcooked, ctx));
+  return eachInput(options.inputs, work, {
     name: (folder) => folder,
     onFailure: (folder, error) => ctx.logger.error(error instanceof Error ? error.message : String(error)),
   });
@@ -56,8 +61,40 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function convertSequence(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
-  const job = await preflight(folder, options.outputDir, { allowGaps: options.allowGaps });
+/**
+ * --sip: the job runs in a work folder, then the SIP builder hard-links the MKV into objects/
+ * and puts the source manifest, framemd5 and ffmpeg log in metadata/ (it writes its own
+ * MediaInfo sidecar); the work folder goes once the package is verified.
+ */
+async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
+  const work = join(options.outputDir, '.avpres-work', `seq2ffv1-${basename(folder)}`);
+  const job = await convertSequence(folder, work, { ...options, force: true }, rawcooked, ctx);
+  if (job.status !== 'done') return job;
+  try {
+    const path = (role: string) => job.outputs.find((o) => o.role === role)!.path;
+    const built = await buildSip({
+      outputDir: options.outputDir,
+      oe: options.sip!.oe,
+      ...(options.sip!.uuid ? { uuid: options.sip!.uuid } : {}),
+      layout: 'ifi',
+      objects: [{ path: path('preservation master') }],
+      metadata: ['source md5 manifest', 'framemd5 of the MKV', 'ffmpeg log'].map((role) => ({ path: path(role) })),
+      link: true,
+      logger: ctx.logger,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      replace: options.force,
+    });
+    return { ...job, outputs: built.outputs, details: { ...job.details, sip: built.packageDir, uuid: built.uuid } };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await rmdir(dirname(work)).catch(() => undefined); // only when no other job uses it
+  }
+}
+
+async function convertSequence(folder: string, outputDir: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
+  const job = await preflight(folder, outputDir, { allowGaps: options.allowGaps });
   const { seq, paths } = job;
   ctx.logger.info(`${seq.folder}: ${seq.files.length} frames, ${job.layout.label} ${job.layout.width}x${job.layout.height}, ${job.frameRate} fps`);
   if (seq.gaps.length > 0) ctx.logger.warn(`${seq.folder}: gaps accepted and recorded: ${seq.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`);
@@ -85,6 +122,7 @@ async function convertSequence(folder: string, options: Seq2ffv1Options, rawcook
     return { input: folder, status: 'skipped', exitCode: 0, reason: 'dry run', outputs: [] };
   }
 
+  await mkdir(outputDir, { recursive: true });
   let ffmpegLog = '';
   const log = (chunk: string) => {
     if (ffmpegLog.length < 4 * 1024 * 1024) ffmpegLog += chunk;

@@ -15,6 +15,9 @@ export function makeSeq2ffv1Command({ io, setExitCode }: CommandEnv): Command {
     .option('--allow-gaps', 'accept gaps in the frame numbering (recorded in the MKV and the log)')
     .option('--context', 'FFV1 -context 1 (builtin engine; smaller, slower)')
     .option('--decode', 'give back the sequence from an MKV made by the builtin engine, bit-identical')
+    .option('--sip', 'package each result as an IFI SIP (<output>/<oe>/<uuid>/…); needs --oe')
+    .option('--oe <number>', 'object entry number for --sip, e.g. oe1234')
+    .option('--uuid <uuid>', 'package UUID for --sip (default: a new v4; one input only)')
     .option('--part-bytes <n>', 'cut the reversibility data into attachments of at most n bytes (default 64 MiB)')
     .addHelpText(
       'after',
@@ -29,6 +32,7 @@ Examples:
   $ avpres seq2ffv1 -i /scans/reel_01 -o /archive/ffv1
   $ avpres seq2ffv1 -i reel_01 -i reel_02 -o out --engine builtin --json > run.json
   $ avpres seq2ffv1 -i "scans/reel 3" -o out --allow-gaps
+  $ avpres seq2ffv1 -i reel_01 -o /archive/sips --sip --oe oe1234
   $ avpres seq2ffv1 --decode -i out/reel_01.mkv -o restored
   $ avpres seq2ffv1 -i reel_01 -o out --dry-run       # show the commands only`,
     );
@@ -74,14 +78,24 @@ export function seq2ffv1OptionsFrom(
     partBytes = Number(opts['partBytes']);
     if (!Number.isInteger(partBytes) || partBytes < 1024) throw new UsageError(`--part-bytes: expected a whole number of bytes >= 1024, got ${String(opts['partBytes'])}`);
   }
+  let sip: Seq2ffv1Options['sip'];
+  if (opts['sip']) {
+    const oe = opts['oe'];
+    if (typeof oe !== 'string' || !/^oe\d+$/.test(oe)) throw new UsageError(`--sip needs --oe in the form oe1234, got ${oe === undefined ? 'none' : String(oe)}`);
+    const uuid = opts['uuid'] as string | undefined;
+    if (uuid !== undefined && inputs.length > 1) throw new UsageError('--uuid names one package: give one input with it');
+    sip = { oe, uuid };
+  } else if (opts['oe'] !== undefined || opts['uuid'] !== undefined) {
+    throw new UsageError('--oe and --uuid go with --sip');
+  }
   if (opts['decode']) {
-    if (opts['allowGaps'] || opts['context'] || engine !== 'auto' || partBytes !== undefined) {
+    if (opts['allowGaps'] || opts['context'] || engine !== 'auto' || partBytes !== undefined || sip) {
       throw new UsageError('--decode takes only -i <file.mkv>, -o <dir> and the shared flags');
     }
     return { outputDir, decode: { inputs, outputDir, force } };
   }
   return {
     outputDir,
-    encode: { inputs, outputDir, engine, allowGaps: opts['allowGaps'] === true, force, context: opts['context'] === true, partBytes },
+    encode: { inputs, outputDir, engine, allowGaps: opts['allowGaps'] === true, force, context: opts['context'] === true, partBytes, sip },
   };
 }
