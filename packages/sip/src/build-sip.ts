@@ -68,8 +68,9 @@ export function partialPackageDir(oeDir: string, uuid: string): string {
 /**
  * Build a SIP: plan and check every input, copy (or hard-link) objects with verified copies,
  * add MediaInfo sidecars, supplied metadata and logs, the build's own log and the PREMIS XML,
- * then the manifest(s) — all in `<out>/<oe>/.<uuid>.partial` — verify the whole package as
- * `validate` would, and only then rename it into place. Sources are never moved or changed.
+ * then the manifest(s) — all in `<out>/<oe>/.<uuid>.partial` — check the package as
+ * `validate` would (objects already verified by their copies are not read a third time),
+ * and only then rename it into place. Sources are never moved or changed.
  */
 export async function buildSip(request: SipRequest): Promise<SipResult> {
   const { logger, signal } = request;
