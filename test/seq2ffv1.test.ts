@@ -1,10 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequenceFixture } from '@avpres/fixtures';
 import { readAttachments } from '@avpres/seq2ffv1';
-import { avpres, ffprobeJson, md5File, tempDir } from './helpers/cli.js';
+import { AVPRES, avpres, ffprobeJson, md5File, tempDir } from './helpers/cli.js';
 
 let work: { dir: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -245,5 +246,23 @@ describe('avpres seq2ffv1 proof and options', () => {
     expect((await readdir(out)).sort()).toEqual(['avpres-logs', 'oe1234']);
     const v = await avpres(['validate', pkg]);
     expect(v.exitCode, v.stderr).toBe(0);
+  });
+
+  it('Ctrl-C stops ffmpeg, removes the partial files and exits 130', async () => {
+    const twoK = await sequenceFixture('dpx-2k');
+    const frames = (await readdir(twoK)).sort();
+    const src = join(work.dir, 'long reel');
+    await mkdir(src);
+    for (let i = 0; i < 30; i++) await link(join(twoK, frames[i % frames.length]!), join(src, `long_${String(i).padStart(4, '0')}.dpx`));
+    const out = join(work.dir, 'interrupted');
+    const child = execa(process.execPath, [AVPRES, 'seq2ffv1', '--engine', 'builtin', '-i', src, '-o', out], { reject: false, stdin: 'ignore' });
+    const started = Date.now();
+    while (!existsSync(join(out, 'long reel.mkv.partial')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(out, 'long reel.mkv.partial'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(130);
+    expect((await readdir(out)).filter((n) => n !== 'avpres-logs')).toEqual([]);
   });
 });
