@@ -15,6 +15,7 @@ import { progressReporter } from './progress.js';
 import { checkStoredFile, runEncodeAndDecode } from './run-pipeline.js';
 import { planStreams, type StreamPlan } from './stream-plan.js';
 import { writeJobManifest } from './job-manifest.js';
+import { checkPolicy } from './policy-check.js';
 
 export interface JobEnv {
   ctx: ToolContext;
@@ -132,7 +133,7 @@ async function encodeAndProve(
   const proof = await prove(paths, plan, env, logStderr);
   await writeFileAtomic(partialPath(paths.ffmpegLog), ffmpegLog.join(''));
 
-  await writeMediainfo(source.path, paths, env);
+  await Promise.all([writeMediainfo(source.path, paths, env), checkPolicy(partialPath(paths.mkv), basename(paths.mkv), ctx, env.options.strict)]);
   for (const [partial, final] of finalNames(paths)) await renameIntoPlace(partial, final);
   await rm(paths.packetHashes, { force: true });
   const record: JobRecord = {
