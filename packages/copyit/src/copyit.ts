@@ -5,6 +5,7 @@ import {
   copyFileVerified,
   forEachConcurrently,
   fsError,
+  fsyncDir,
   hashFile,
   HashPool,
   writeManifest,
@@ -111,6 +112,9 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   } finally {
     progress.end();
   }
+  // The renames are durable once their folders are fsynced: once per folder, here.
+  for (const dir of scan.kind === 'folder' ? scan.dirs : []) await fsyncDir(join(paths.manifestRoot, dir));
+  if (scan.kind === 'file') await fsyncDir(paths.manifestRoot);
   return finish(scan, paths, outcomes, journal, progress.seconds, options, ctx);
 }
 
@@ -146,6 +150,8 @@ async function copyFile(
       onVerifyBytes: (n) => progress.addBytes(n),
       rereadAfter: REREAD_AFTER,
       reread: (path, opts) => pool.follow(path, opts),
+      // Each folder is fsynced once when its files are in (see copyOne), not after every rename.
+      syncFolder: false,
       beforeVerify: async (partial) => {
         fixity = logger.begin('fixity check', `${options.algorithm} re-read of the copy of ${file.rel}`);
         await ctx.testHook?.('before-verify', partial);

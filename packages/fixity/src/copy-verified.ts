@@ -1,9 +1,9 @@
-import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { InputError, VerificationError } from '@avpres/core';
 import { partialPath, renameIntoPlace } from './atomic-write.js';
 import { fsError } from './fs-error.js';
 import { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
-import { CHUNK_SIZE, createHasher, hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
+import { bufferSizeFor, createHasher, hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
 
 export interface CopyVerifiedOptions {
   algorithm?: HashAlgorithm;
@@ -25,6 +25,11 @@ export interface CopyVerifiedOptions {
    * hashes run at once (on two cores with a HashPool). Default: after the whole copy.
    */
   rereadAfter?: number;
+  /**
+   * fsync the destination folder after the rename (default true). A caller copying many
+   * files into one folder may pass false and fsync the folder once at the end instead.
+   */
+  syncFolder?: boolean;
   /** Called with the partial file just before its re-read starts (tests corrupt it here). */
   beforeVerify?: (file: string) => Promise<void> | void;
 }
@@ -48,10 +53,12 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
   let source: FileHandle | undefined;
   let target: FileHandle | undefined;
   let follower: FileFollower | undefined;
+  let sizeHint: number | undefined;
   const startReread = async (written: number) => {
     await options.beforeVerify?.(partial);
     follower = (options.reread ?? followFile)(partial, {
       algorithm,
+      ...(sizeHint !== undefined ? { sizeHint } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onVerifyBytes ? { onBytes: options.onVerifyBytes } : {}),
     });
@@ -64,6 +71,7 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
       throw readError(src, error);
     }
     const before = await source.stat();
+    sizeHint = before.size;
     target = await open(partial, 'w').catch((error: unknown) => {
       throw fsError(partial, error, 'write');
     });
@@ -71,7 +79,7 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     const { hash, size } = await copyAndHash(source, target, { src, partial }, algorithm, options, async (written) => {
       if (follower) follower.extend(written);
       else if (written >= rereadAfter) await startReread(written);
-    });
+    }, before.size);
     const after = await source.stat();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || size !== before.size) {
       throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
@@ -97,7 +105,8 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     if (options.preserveMtime ?? true) await target.utimes(before.atime, before.mtime);
     await target.close();
     target = undefined;
-    await renameIntoPlace(partial, dst);
+    if (options.syncFolder ?? true) await renameIntoPlace(partial, dst);
+    else await rename(partial, dst);
     return { hash, size };
   } catch (error) {
     (follower as FileFollower | undefined)?.abort();
@@ -121,8 +130,9 @@ async function copyAndHash(
   algorithm: HashAlgorithm,
   options: CopyVerifiedOptions,
   afterWrite: (written: number) => Promise<void>,
+  expectedSize: number,
 ): Promise<CopyVerifiedResult> {
-  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
+  const chunkSize = bufferSizeFor(expectedSize, options.chunkSize);
   const hasher = createHasher(algorithm);
   const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
   let which = 0;

@@ -1,13 +1,15 @@
 import { open } from 'node:fs/promises';
 import { InterruptedError } from '@avpres/core';
 import { fsError } from './fs-error.js';
-import { CHUNK_SIZE, createHasher, type HashAlgorithm } from './hash.js';
+import { bufferSizeFor, createHasher, type HashAlgorithm } from './hash.js';
 
 export interface FollowOptions {
   algorithm?: HashAlgorithm;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
   chunkSize?: number;
+  /** The size the file is expected to reach: small files get small buffers. */
+  sizeHint?: number;
 }
 
 /**
@@ -43,11 +45,13 @@ export function followFile(path: string, options: FollowOptions = {}): FileFollo
   if (options.signal?.aborted) aborted = true;
 
   const run = async (): Promise<{ digest: string; size: number }> => {
-    const chunkSize = options.chunkSize ?? CHUNK_SIZE;
     const hasher = createHasher(options.algorithm ?? 'md5');
     const handle = await open(path, 'r').catch((error: unknown) => {
       throw fsError(path, error, 'read');
     });
+    // A whole-file hash (finish() already called) knows its size from the file itself.
+    const hint = options.sizeHint ?? (final ? (await handle.stat().catch(() => undefined))?.size : undefined);
+    const chunkSize = bufferSizeFor(hint, options.chunkSize);
     const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
     let which = 0;
     let position = 0;

@@ -8,7 +8,7 @@ import { fsError } from './fs-error.js';
 import type { HashAlgorithm } from './hash.js';
 
 export type PoolRequest =
-  | { type: 'start'; id: number; path: string; algorithm: HashAlgorithm; final: boolean; chunkSize?: number }
+  | { type: 'start'; id: number; path: string; algorithm: HashAlgorithm; final: boolean; chunkSize?: number; sizeHint?: number }
   | { type: 'extend'; id: number; written: number }
   | { type: 'finish'; id: number }
   | { type: 'abort'; id: number };
@@ -87,7 +87,15 @@ export class HashPool {
     result.then(settle, settle);
     slot.active++;
     slot.worker.ref();
-    post({ type: 'start', id, path, algorithm: options.algorithm ?? 'md5', final, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) });
+    post({
+      type: 'start',
+      id,
+      path,
+      algorithm: options.algorithm ?? 'md5',
+      final,
+      ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+      ...(options.sizeHint !== undefined ? { sizeHint: options.sizeHint } : {}),
+    });
     return {
       extend: (written) => {
         if (!settled) post({ type: 'extend', id, written });

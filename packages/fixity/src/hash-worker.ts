@@ -13,6 +13,7 @@ port.on('message', (message: PoolRequest) => {
       const follower = followFile(message.path, {
         algorithm: message.algorithm,
         ...(message.chunkSize ? { chunkSize: message.chunkSize } : {}),
+        ...(message.sizeHint !== undefined ? { sizeHint: message.sizeHint } : {}),
         onBytes: (bytes) => send({ type: 'bytes', id: message.id, bytes }),
       });
       jobs.set(message.id, follower);

@@ -16,6 +16,16 @@ export interface Hasher {
 /** Reads of 4 MiB: large enough that per-chunk overhead vanishes, small enough to stay flat. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
 
+/**
+ * The buffer size for a file of `size` bytes: the whole file plus one byte (so the next
+ * read sees the end) when it is small, else `chunkSize`. Thousands of small files would
+ * otherwise each allocate 4 MiB buffers and keep the garbage collector busy.
+ */
+export function bufferSizeFor(size: number | undefined, chunkSize: number = CHUNK_SIZE): number {
+  if (size === undefined || !Number.isFinite(size)) return chunkSize;
+  return Math.min(chunkSize, Math.max(4096, size + 1));
+}
+
 // hash-wasm only hands out hashers asynchronously (WASM instantiation). One instance, made
 // at import, serves every xxh128 hasher: each keeps its own saved state and loads it around
 // each update, which keeps createHasher synchronous and the hashers independent.
@@ -86,9 +96,9 @@ export async function readChunks(
   consume: (chunk: Buffer) => void | Promise<void>,
 ): Promise<void> {
   throwIfAborted(options.signal, path);
-  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
   const handle = await open(path, 'r');
   try {
+    const chunkSize = bufferSizeFor((await handle.stat()).size, options.chunkSize);
     const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
     let position = 0;
     let which = 0;

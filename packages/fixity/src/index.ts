@@ -7,6 +7,7 @@ export {
   throwIfAborted,
   HASH_ALGORITHMS,
   CHUNK_SIZE,
+  bufferSizeFor,
   type HashAlgorithm,
   type Hasher,
   type HashFileOptions,
