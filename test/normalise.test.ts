@@ -261,3 +261,62 @@ describe('avpres normalise with bad inputs', () => {
     expect((await stat(source)).size).toBeGreaterThan(0);
   });
 });
+
+describe('avpres normalise against the environment', () => {
+  const canMount = process.getuid?.() === 0;
+
+  it('exits 2 naming a source it cannot read (run as an ordinary user)', async () => {
+    const dir = join(work.dir, 'unreadable');
+    await mkdir(dir, { recursive: true });
+    const source = join(dir, 'locked.mov');
+    await copyFile(await fixture('sd-v210-timecode'), source);
+    const { chmod } = await import('node:fs/promises');
+    await chmod(source, 0o000);
+    await chmod(dir, 0o777);
+    await chmod(work.dir, 0o777);
+    // Root reads anything: drop to the nobody user for this run.
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AVPRES, 'normalise', '-i', source, '-o', join(dir, 'out')], {
+      reject: false,
+      env: { HOME: '/tmp' },
+    });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/locked\.mov: permission denied \(cannot read\)/);
+  });
+
+  it.runIf(canMount)('refuses up front, exit 3, when the output disk is too small (needs root to mount a tmpfs)', async () => {
+    const mnt = join(work.dir, 'small-disk');
+    await mkdir(mnt, { recursive: true });
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
+    try {
+      const r = await avpres(['normalise', '-i', await fixture('sd-v210'), '-o', join(mnt, 'out')]);
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr).toMatch(/not enough free space in .*small-disk\/out/);
+    } finally {
+      await execa('umount', [mnt]);
+    }
+  });
+
+  it.runIf(canMount)('exits 3 and leaves no partial when the disk fills during the encode (needs root to mount a tmpfs)', async () => {
+    const source = join(work.dir, 'noisy.mov');
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 4, noise: 30 }, source);
+    const size = (await stat(source)).size;
+    const mnt = join(work.dir, 'filling-disk');
+    await mkdir(mnt, { recursive: true });
+    // Room for the preflight estimate (75% of the source + 64 MB), then another process fills it.
+    const room = Math.ceil(size * 0.75) + 80 * 1024 * 1024;
+    await execa('mount', ['-t', 'tmpfs', '-o', `size=${room}`, 'tmpfs', mnt]);
+    try {
+      const out = join(mnt, 'out');
+      const child = execa(process.execPath, [AVPRES, 'normalise', '-i', source, '-o', out], { reject: false });
+      const started = Date.now();
+      while (!existsSync(join(out, 'noisy.mkv.partial')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+      await writeFile(join(mnt, 'filler.bin'), Buffer.alloc(room)).catch(() => undefined); // fills the disk
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/no space left/i);
+      expect((await readdir(out)).filter((n) => n.includes('.partial') || n.endsWith('.mkv'))).toEqual([]);
+    } finally {
+      await execa('umount', [mnt]);
+    }
+  });
+});

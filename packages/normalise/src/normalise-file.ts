@@ -12,7 +12,7 @@ import type { NormaliseOptions } from './options.js';
 import { comparePacketLists } from './packets.js';
 import { assertFreeSpace, assertUnchanged, readableSource } from './preflight.js';
 import { progressReporter } from './progress.js';
-import { checkStoredFile, runEncodeAndDecode } from './run-pipeline.js';
+import { checkStoredFile, classify, runEncodeAndDecode } from './run-pipeline.js';
 import { planStreams, type StreamPlan } from './stream-plan.js';
 import { writeJobManifest } from './job-manifest.js';
 import { checkPolicy } from './policy-check.js';
@@ -73,7 +73,8 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
   };
   try {
     result = await encodeAndProve(source, paths, plan, identity, env, recordOptions);
-  } catch (error) {
+  } catch (caught) {
+    const error = classify(caught, paths.dir);
     await removePartials(paths);
     closeJobLog('failure', exitCodeFor(error), error instanceof Error ? error.message : String(error));
     throw error;

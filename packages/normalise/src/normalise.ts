@@ -4,6 +4,7 @@ import { requireCapabilities, type ToolContext } from '@avpres/media';
 import { findInputs, type SourceFile } from './find-inputs.js';
 import { normaliseFile } from './normalise-file.js';
 import { normaliseIntoSip } from './sip-job.js';
+import { classify } from './run-pipeline.js';
 import type { NormaliseOptions } from './options.js';
 
 /** What ffmpeg must be able to do for normalise. */
@@ -39,7 +40,11 @@ export async function normalise(options: NormaliseOptions, ctx: ToolContext, ver
       async ({ file, dir }) => {
         claimOutputName(taken, join(dir, file.stem), file);
         const env = { ctx, options, version };
-        return options.sip ? normaliseIntoSip(file, env) : normaliseFile(file, dir, env);
+        try {
+          return await (options.sip ? normaliseIntoSip(file, env) : normaliseFile(file, dir, env));
+        } catch (error) {
+          throw classify(error, dir); // e.g. EACCES or ENOSPC on the output folder: exit 3, naming it
+        }
       },
       {
         name: ({ file }) => file.path,

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { EnvironmentError, FfmpegError, InterruptedError } from '@avpres/core';
-import { createHasher } from '@avpres/fixity';
+import { AvpresError, EnvironmentError, FfmpegError, InterruptedError } from '@avpres/core';
+import { createHasher, fsError } from '@avpres/fixity';
 import { ffmpegInvocation, runProgram, type FfmpegProgress, type ResolvedTool } from '@avpres/media';
 
 export interface PipelineRun {
@@ -63,7 +63,10 @@ export async function runEncodeAndDecode(run: PipelineRun): Promise<void> {
 }
 
 /** A full disk is the environment's fault (exit 3), not the input's. */
-export function classify(error: unknown): unknown {
+export function classify(error: unknown, file?: string): unknown {
+  if (!(error instanceof AvpresError) && typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string' && file) {
+    return fsError(file, error, 'write');
+  }
   if (error instanceof FfmpegError && /No space left on device|Disk quota exceeded/i.test(error.stderrTail)) {
     return new EnvironmentError(`no space left on the output device while writing ${error.file ?? 'the output'}`, {
       ...(error.file ? { file: error.file } : {}),
