@@ -1,11 +1,12 @@
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EnvironmentError, InterruptedError, UsageError, VerificationError, type OutputRecord } from '@avpres/core';
-import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, writeFileAtomic } from '@avpres/fixity';
+import { copyFileVerified, followFile, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, type LogRecord, type LogSink, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
 import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
 import { byteProgress } from './byte-progress.js';
+import { chunkSizeFor } from './chunk-size.js';
 import { checkOeNumber, packageUuid } from './identifiers.js';
 import { IFI_MANIFEST_SUFFIX, type PackageLayout } from './locate-package.js';
 import { writeMediainfoSidecar, writeMediatraceSidecar } from './mediainfo-sidecars.js';
@@ -200,10 +201,15 @@ async function packageFiles(
             progress.add(size);
           } else if (linking) {
             await link(file.source, dst);
-            ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
+            ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', chunkSize: chunkSizeFor(file.size), ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
           } else {
+            const chunkSize = chunkSizeFor(file.size);
             ({ hash, size } = await copyFileVerified(file.source, dst, {
               algorithm: 'md5',
+              chunkSize,
+              reread: (path, o) => followFile(path, { ...o, chunkSize }),
+              // One fsync per folder after the group, not one per file (image sequences).
+              syncFolder: false,
               ...(signal ? { signal } : {}),
               ...(request.beforeVerify ? { beforeVerify: request.beforeVerify } : {}),
               onBytes: (n) => progress.add(n),
@@ -220,6 +226,7 @@ async function packageFiles(
         event.fail(error instanceof Error ? error.message : String(error));
         throw error;
       }
+      for (const folder of new Set(files.map((f) => dirname(join(content, f.target))))) await fsyncDir(folder);
       event.succeed(`${files.length} file${files.length === 1 ? '' : 's'}`);
     }
   } finally {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { forEachConcurrently, hashBuffer, hashFile, listFiles, writeFileAtomic, writeManifest, type ManifestEntry } from '@avpres/fixity';
 import type { Logger } from '@avpres/log';
 import { bagitTxt, formatBagInfo, formatBagManifest, payloadOxum } from './bagit.js';
+import { chunkSizeFor } from './chunk-size.js';
 import { IFI_MANIFEST_SUFFIX, type PackageLayout } from './locate-package.js';
 
 export interface ManifestRequest {
@@ -31,7 +32,7 @@ export async function writePackageManifests(m: ManifestRequest): Promise<string>
   const entries: ManifestEntry[] = new Array(files.length);
   await forEachConcurrently(files, 2, async (f, i) => {
     const known = m.hashes.get(f.path);
-    const hash = known ?? (await hashFile(join(m.content, f.path), { algorithm: 'md5', ...(m.signal ? { signal: m.signal } : {}) })).digest;
+    const hash = known ?? (await hashFile(join(m.content, f.path), { algorithm: 'md5', chunkSize: chunkSizeFor(f.size), ...(m.signal ? { signal: m.signal } : {}) })).digest;
     entries[i] = { path: f.path, hash };
   });
   let manifest: string;

@@ -11,6 +11,7 @@ import {
   type ManifestEntry,
 } from '@avpres/fixity';
 import { parseBagInfo, parseBagManifest, payloadOxum } from './bagit.js';
+import { chunkSizeFor } from './chunk-size.js';
 import type { PackageValidation, ValidateOptions } from './package-check.js';
 
 const PAYLOAD_MANIFEST = /^manifest-([A-Za-z0-9]+)\.txt$/;
@@ -77,7 +78,7 @@ export async function validateBag(root: string, options: ValidateOptions): Promi
   const progress: FolderProgress = { filesDone: 0, filesTotal: toHash.length, bytesDone: 0, bytesTotal: toHash.reduce((n, f) => n + f.size, 0) };
   await forEachConcurrently(toHash, options.concurrency ?? 2, async (file) => {
     const want = expected.get(file.path)!;
-    const got = await hashOnce(join(root, file.path), [...want.keys()], options, (n) => {
+    const got = await hashOnce(join(root, file.path), [...want.keys()], { ...options, chunkSize: chunkSizeFor(file.size) }, (n) => {
       progress.bytesDone += n;
       options.onProgress?.({ ...progress });
     });
@@ -92,7 +93,7 @@ export async function validateBag(root: string, options: ValidateOptions): Promi
     for (const e of m.entries) {
       if (!present.has(e.path)) problems.push(`in ${m.name} but missing from the bag: ${e.path}`);
       else if (isHashAlgorithm(m.algorithm)) {
-        const got = await hashOnce(join(root, e.path), [m.algorithm], options, () => undefined);
+        const got = await hashOnce(join(root, e.path), [m.algorithm], { ...options, chunkSize: chunkSizeFor(present.get(e.path)!) }, () => undefined);
         if (got.get(m.algorithm) !== e.hash) problems.push(`checksum mismatch (${m.algorithm}, ${m.name}): ${e.path}`);
       }
     }
@@ -130,9 +131,14 @@ async function readManifests(root: string, tagFiles: ReadonlyArray<{ path: strin
 }
 
 /** Every requested digest of a file from a single read. */
-async function hashOnce(path: string, algorithms: HashAlgorithm[], options: ValidateOptions, onBytes: (n: number) => void): Promise<Map<HashAlgorithm, string>> {
+async function hashOnce(
+  path: string,
+  algorithms: HashAlgorithm[],
+  options: ValidateOptions & { chunkSize?: number },
+  onBytes: (n: number) => void,
+): Promise<Map<HashAlgorithm, string>> {
   const hashers = algorithms.map((a) => [a, createHasher(a)] as const);
-  await readChunks(path, options.signal ? { signal: options.signal } : {}, (chunk) => {
+  await readChunks(path, { ...(options.signal ? { signal: options.signal } : {}), ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) }, (chunk) => {
     for (const [, h] of hashers) h.update(chunk);
     onBytes(chunk.length);
   });

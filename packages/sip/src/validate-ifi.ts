@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { hashFile, readManifest, verifyFolder } from '@avpres/fixity';
+import { chunkSizeFor } from './chunk-size.js';
 import type { LocatedPackage } from './locate-package.js';
 import type { PackageValidation, ValidateOptions } from './package-check.js';
 import { PACKAGE_FOLDERS } from './package-folders.js';
@@ -29,7 +30,8 @@ export async function validateIfi(pkg: Extract<LocatedPackage, { layout: 'ifi' }
     concurrency: options.concurrency ?? 2,
     hash: async (abs, o) => {
       const known = options.known?.get(relative(pkg.oeDir, abs).split(sep).join('/'));
-      return known !== undefined ? { digest: known } : hashFile(abs, o);
+      if (known !== undefined) return { digest: known };
+      return hashFile(abs, { ...o, chunkSize: chunkSizeFor((await stat(abs)).size) });
     },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
