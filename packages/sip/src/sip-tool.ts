@@ -75,7 +75,7 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
         exitCode: 0,
         outputs: result.outputs,
         verification: { method: 'md5: copies re-read, package checked against its manifest', outcome: 'pass', detail: `${result.outputs.length - 1} files match ${result.manifest}` },
-        details: { packageDir: result.packageDir, uuid: result.uuid, layout: result.layout, manifest: result.manifest, link: options.link },
+        details: { inputs: options.inputs, packageDir: result.packageDir, uuid: result.uuid, layout: result.layout, manifest: result.manifest, link: options.link },
       },
     ];
   } catch (error) {
