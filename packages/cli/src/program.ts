@@ -9,10 +9,11 @@ import { makeValidateCommand } from './commands/validate.js';
 import { makeSeq2ffv1Command } from './commands/seq2ffv1.js';
 import { makeCopyitCommand } from './commands/copyit.js';
 import { makeVerifyCommand } from './commands/verify.js';
+import { makeBatchCommand } from './commands/batch.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeCopyitCommand, makeVerifyCommand, makeDoctorCommand, makeDemoCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeCopyitCommand, makeVerifyCommand, makeBatchCommand, makeDoctorCommand, makeDemoCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

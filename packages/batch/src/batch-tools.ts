@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { EnvironmentError, type InputResult } from '@avpres/core';
+import { copyit } from '@avpres/copyit';
+import type { HashAlgorithm } from '@avpres/fixity';
+import type { ToolContext } from '@avpres/media';
+import { MEDIA_EXTENSIONS, normalise } from '@avpres/normalise';
+import type { PlannedJob } from './job.js';
+import type { PlanTool } from './plan.js';
+
+/** A tool as the batch runner drives it: one job = one call of its library function on one input. */
+export interface BatchTool extends PlanTool {
+  /** Jobs at once when --jobs is not given. */
+  defaultJobs: number;
+  /** The role of the output the report's size, ratio and thumbnail come from. */
+  mainRole: string;
+  /** Whether a job's main output is a picture worth a thumbnail. */
+  isVideo(job: PlannedJob): boolean;
+  run(job: PlannedJob, ctx: ToolContext): Promise<InputResult[]>;
+}
+
+export interface NormaliseBatchOptions {
+  slices?: number | undefined;
+  allowLossy: boolean;
+  strict: boolean;
+  force: boolean;
+}
+
+/** normalise, one capture per job; one job at a time by default (each encode already keeps two cores busy). */
+export function normaliseBatchTool(options: NormaliseBatchOptions, version: string): BatchTool {
+  return {
+    name: 'normalise',
+    extensions: MEDIA_EXTENSIONS,
+    identityOptions: { slices: options.slices ?? null, allowLossy: options.allowLossy },
+    defaultJobs: 1,
+    mainRole: 'preservation master',
+    outputKey: (job) => join(job.outputDir, stem(job.input.path)),
+    isVideo: () => true,
+    run: (job, ctx) =>
+      normalise(
+        { inputs: [job.input.path], outputDir: job.outputDir, slices: options.slices, allowLossy: options.allowLossy, strict: options.strict, force: options.force },
+        ctx,
+        version,
+      ),
+  };
+}
+
+export interface CopyitBatchOptions {
+  algorithm: HashAlgorithm;
+  force: boolean;
+}
+
+/** copyit, one file per job; several at once by default (copies wait on the disk, not the CPU). */
+export function copyitBatchTool(options: CopyitBatchOptions): BatchTool {
+  return {
+    name: 'copyit',
+    extensions: undefined,
+    identityOptions: { algorithm: options.algorithm },
+    defaultJobs: 4,
+    mainRole: 'copy',
+    outputKey: (job) => join(job.outputDir, basename(job.input.path)),
+    isVideo: (job) => MEDIA_EXTENSIONS.has(extension(job.input.path)),
+    run: async (job, ctx) => {
+      await mkdir(job.outputDir, { recursive: true }).catch((error: Error) => {
+        throw new EnvironmentError(`cannot make the output folder ${job.outputDir}: ${error.message}`, { file: job.outputDir, cause: error });
+      });
+      return copyit({ sources: [job.input.path], destination: job.outputDir, algorithm: options.algorithm, force: options.force, overwrite: false, jobs: 1 }, ctx);
+    },
+  };
+}
+
+function stem(path: string): string {
+  const name = basename(path);
+  const ext = extension(name);
+  return ext && ext !== name.toLowerCase() ? name.slice(0, -ext.length) : name;
+}
+
+function extension(path: string): string {
+  const name = basename(path);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}

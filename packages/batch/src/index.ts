@@ -1,0 +1,11 @@
+export { runBatch, type BatchOptions } from './run-batch.js';
+export { normaliseBatchTool, copyitBatchTool, type BatchTool, type NormaliseBatchOptions, type CopyitBatchOptions } from './batch-tools.js';
+export { planJobs, parseList, type Plan, type PlanFilters, type PlanProblem, type PlanTool } from './plan.js';
+export { jobId, type JobInput, type PlannedJob } from './job.js';
+export { Ledger, foldLedger, parseLedger, readLedger, type JobState, type JobSummary, type LedgerRecord } from './ledger.js';
+export { decideResume, type ResumeDecision, type ResumeOptions } from './resume.js';
+export { renderReport, reportRow, writeReport, type ReportInput, type ReportRow } from './report.js';
+export { batchPaths, type BatchPaths } from './batch-paths.js';
+export { globMatcher, globToRegExp } from './glob.js';
+export { escapeHtml } from './html.js';
+export { thumbnailArgs, makeThumbnail } from './thumbnail.js';

@@ -1,0 +1,155 @@
+import { Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InputError, UsageError } from '@avpres/core';
+import { copyitBatchTool, normaliseBatchTool, parseList, runBatch, type BatchOptions, type BatchTool } from '@avpres/batch';
+import { HASH_ALGORITHMS, isHashAlgorithm } from '@avpres/fixity';
+import type { CommandEnv } from '../command-env.js';
+import { addSharedOptions, sharedOptionsFrom, type SharedOptions } from '../shared-options.js';
+import { runToolCommand } from '../tool-runner.js';
+import { VERSION } from '../version.js';
+
+const BATCH_TOOLS = ['normalise', 'copyit'] as const;
+
+export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
+  const command = new Command('batch')
+    .description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report')
+    .addArgument(new Command().createArgument('<tool>', `the tool each job runs: ${BATCH_TOOLS.join(', ')}`).choices(BATCH_TOOLS))
+    .requiredOption('-i, --input <file|folder>', 'a collection folder or a file (repeatable)', collect, [])
+    .requiredOption('-o, --output <dir>', 'output folder; each job writes below it, keeping its folder structure')
+    .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
+    .option('--jobs <n>', 'jobs at once (default: 1 for normalise, whose encodes use both cores; 4 for copyit)')
+    .option('--retry-failed', 'run again the jobs that failed in an earlier run (otherwise they are listed, not retried)')
+    .option('--include <glob>', 'only files matching this glob (repeatable); a glob without / matches file names', collect, [])
+    .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect, [])
+    .option('--ext <list>', 'only these extensions, e.g. mov,avi (default: media files for normalise, every file for copyit)', collect, [])
+    .option('--min-size <size>', 'only files at least this big: bytes, or with k, M, G (e.g. 100M)')
+    .option('--since <date>', 'only files modified at or after this date (e.g. 2026-11-01 or 2026-11-01T18:00Z)')
+    .option('--list <file>', 'only these files: one identifier (file name or stem) or path per line; # comments')
+    .option('--no-thumbnails', 'no thumbnails in the report')
+    .option('--slices <n>', 'normalise: FFV1 slices per frame (default from the frame size)')
+    .option('--allow-lossy', 'normalise: also normalise video that is already lossy')
+    .option('--strict', 'normalise: a failed MediaConch policy check fails the job')
+    .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'))
+    .addHelpText(
+      'after',
+      `
+One job per input file: its outputs go to <output>/<its folder below the input root>/,
+with the names the tool gives them. Every state change is appended to the ledger
+(planned, running, done, failed, skipped, interrupted), fsynced. Running the same command
+again resumes: done jobs whose outputs still have their recorded md5 are skipped, jobs
+left running by a kill or interrupted by Ctrl-C are redone from scratch, failed ones are
+retried only with --retry-failed. A changed source (size or mtime) is a new job.
+At the end: <output>/avpres-batch/<tool>-report.html (one file, one row per job, with
+thumbnails, durations, sizes, ratio, verification and a link to each job's log).
+Exit codes: the most serious among the jobs (0 all done or skipped, 1 a verification
+failed, 2 a bad input, 3 environment, 130 interrupted).
+
+Examples:
+  $ avpres batch normalise -i /captures -o /archive/ffv1
+  $ avpres batch normalise -i /captures -o /archive/ffv1 --retry-failed --json > batch.json
+  $ avpres batch copyit -i /mnt/old_store -o /mnt/new_store --jobs 4 --exclude '*.tmp'
+  $ avpres batch copyit -i /mnt/old_store -o /mnt/new_store --list migrate.txt
+  $ avpres batch normalise -i /captures -o /archive/ffv1 --ext mov --since 2026-11-01 --dry-run`,
+    );
+  addSharedOptions(command);
+  command.action(async (toolName: string, opts: Record<string, unknown>) => {
+    const shared = sharedOptionsFrom(opts, io.cwd);
+    const { options, listFile } = batchOptionsFrom(toolName, opts, shared, io.cwd);
+    setExitCode(
+      await runToolCommand(
+        {
+          tool: 'batch',
+          shared,
+          outputDir: options.outputDir,
+          // ffmpeg for every tool: normalise encodes with it, and the report's thumbnails come from it.
+          needsMedia: true,
+          execute: async (ctx) => runBatch({ ...options, filters: { ...options.filters, ...(listFile ? { list: await readList(listFile) } : {}) } }, ctx, VERSION),
+        },
+        io,
+      ),
+    );
+  });
+  return command;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function readList(file: string): Promise<{ entries: string[]; base: string }> {
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new InputError(`--list ${file}: ${error.message}`, { file, cause: error });
+  });
+  return { entries: parseList(text), base: dirname(file) };
+}
+
+/** commander's untyped values -> BatchOptions, or a UsageError saying what was expected. */
+export function batchOptionsFrom(
+  toolName: string,
+  opts: Record<string, unknown>,
+  shared: SharedOptions,
+  cwd: string,
+): { options: BatchOptions; listFile: string | undefined } {
+  const roots = (opts['input'] as string[]).map((i) => resolve(cwd, i));
+  if (roots.length === 0) throw new UsageError('expected at least one -i <file|folder>');
+  const outputDir = resolve(cwd, String(opts['output']));
+  const jobs = opts['jobs'] === undefined ? undefined : wholeNumber('--jobs', opts['jobs'], 1, 64);
+  const minSize = opts['minSize'] === undefined ? undefined : parseSize(String(opts['minSize']));
+  let since: Date | undefined;
+  if (opts['since'] !== undefined) {
+    since = new Date(String(opts['since']));
+    if (Number.isNaN(since.getTime())) throw new UsageError(`--since: expected a date such as 2026-11-01, got ${String(opts['since'])}`);
+  }
+  const extList = (opts['ext'] as string[]).flatMap((e) => e.split(',')).map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
+  const extensions = extList.length ? new Set(extList.map((e) => (e.startsWith('.') ? e : `.${e}`))) : undefined;
+  const forNormalise = ['slices', 'allowLossy', 'strict'].filter((k) => opts[k] !== undefined);
+  if (toolName !== 'normalise' && forNormalise.length) throw new UsageError(`--${kebab(forNormalise[0]!)} goes with batch normalise, not ${toolName}`);
+  if (toolName !== 'copyit' && opts['algorithm'] !== 'md5') throw new UsageError(`--algorithm goes with batch copyit, not ${toolName}`);
+  let tool: BatchTool;
+  if (toolName === 'normalise') {
+    const slices = opts['slices'] === undefined ? undefined : Number(opts['slices']);
+    if (slices !== undefined && ![4, 6, 9, 12, 16, 24, 30, 36, 42, 48, 56, 64].includes(slices)) {
+      throw new UsageError(`--slices: expected one of 4, 6, 9, 12, 16, 24, 30…, got ${String(opts['slices'])}`);
+    }
+    tool = normaliseBatchTool({ slices, allowLossy: opts['allowLossy'] === true, strict: opts['strict'] === true, force: shared.force }, VERSION);
+  } else if (toolName === 'copyit') {
+    const algorithm = opts['algorithm'];
+    if (!isHashAlgorithm(algorithm)) throw new UsageError(`--algorithm: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(algorithm)}`);
+    tool = copyitBatchTool({ algorithm, force: shared.force });
+  } else {
+    throw new UsageError(`expected a tool (${BATCH_TOOLS.join(', ')}), got ${toolName}`);
+  }
+  return {
+    options: {
+      tool,
+      roots,
+      outputDir,
+      ledgerPath: opts['ledger'] === undefined ? undefined : resolve(cwd, String(opts['ledger'])),
+      filters: { include: opts['include'] as string[], exclude: opts['exclude'] as string[], extensions, minSize, since },
+      jobs,
+      retryFailed: opts['retryFailed'] === true,
+      force: shared.force,
+      thumbnails: opts['thumbnails'] !== false,
+    },
+    listFile: opts['list'] === undefined ? undefined : resolve(cwd, String(opts['list'])),
+  };
+}
+
+function wholeNumber(flag: string, value: unknown, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: expected a whole number from ${min} to ${max}, got ${String(value)}`);
+  return n;
+}
+
+/** "1500", "100k", "2.5M", "1G" (powers of 1000, as file managers show sizes). */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)[bB]?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--min-size: expected a size such as 1500, 100k, 2.5M or 1G, got ${text}`);
+  const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * scale);
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
