@@ -236,7 +236,8 @@ async function finish(
   const copied = outcomes.filter((o) => o.action === 'copied');
   const skipped = outcomes.filter((o) => o.action === 'skipped');
   const copiedBytes = copied.reduce((n, o) => n + o.file.size, 0);
-  const rate = seconds > 0 ? copiedBytes / seconds : 0;
+  // Every byte was read at least once (copied, or its earlier copy re-hashed): the rate is over all.
+  const rate = seconds > 0 ? scan.bytes / seconds : 0;
   const details = {
     files: scan.files.length,
     bytes: scan.bytes,
@@ -294,8 +295,9 @@ async function finish(
     ...(scan.kind === 'file' && options.algorithm === 'md5' && entries[0] ? { md5: entries[0].hash } : {}),
   };
   logger.info(
-    `${scan.path}: ${copied.length} copied (${formatBytes(copiedBytes)} in ${seconds.toFixed(1)} s, ${formatRate(rate)}), ` +
-      `${skipped.length} already verified, ${scan.junk.length} junk skipped; manifests ${paths.sourceManifest}, ${paths.manifest}`,
+    `${scan.path}: ${copied.length} copied (${formatBytes(copiedBytes)}), ${skipped.length} already verified, ` +
+      `${scan.junk.length} junk skipped; ${formatBytes(scan.bytes)} in ${seconds.toFixed(1)} s, ${formatRate(rate)}; ` +
+      `manifests ${paths.sourceManifest}, ${paths.manifest}`,
   );
   return {
     input: scan.path,
