@@ -7,10 +7,43 @@ import type { FrameLayout } from './frame-layout.js';
  */
 export function packFrame(layout: FrameLayout, raw: Buffer, out: Buffer): void {
   if (raw.length < layout.rawFrameBytes) throw new Error(`raw frame has ${raw.length} bytes, expected ${layout.rawFrameBytes}`);
-  out.fill(0, 0, layout.imageBytes);
-  if (layout.pack === 'u8') packU8(layout, raw, out);
-  else if (layout.pack === 'u16') packU16(layout, raw, out);
-  else pack10in32(layout, raw, out);
+  if (layout.pack === 'u8') {
+    out.fill(0, 0, layout.imageBytes);
+    packU8(layout, raw, out);
+  } else if (layout.pack === 'u16') {
+    out.fill(0, 0, layout.imageBytes);
+    packU16(layout, raw, out);
+  } else if (layout.source.length === 3 && out.byteOffset % 4 === 0) {
+    packRgb10(layout, raw, out); // writes every byte: no fill needed
+  } else {
+    out.fill(0, 0, layout.imageBytes);
+    pack10in32(layout, raw, out);
+  }
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** 10-bit RGB: one 32-bit word a pixel, stored with one typed-array write (the hot path for 2K/4K scans). */
+function packRgb10(layout: FrameLayout, raw: Buffer, out: Buffer): void {
+  const { width, height, lineStride } = layout;
+  const plane = planes(layout, raw);
+  const [r, g, b] = layout.source.map((s) => plane[s]!) as [Uint16Array, Uint16Array, Uint16Array];
+  const words = new Uint32Array(out.buffer, out.byteOffset, layout.imageBytes >> 2);
+  const swap = (layout.endian === 'big') === LITTLE_ENDIAN_HOST;
+  const stride = lineStride >> 2;
+  for (let y = 0; y < height; y++) {
+    let o = y * stride;
+    const row = y * width;
+    const end = row + width;
+    if (swap) {
+      for (let x = row; x < end; x++) {
+        const w = (r[x]! << 22) | (g[x]! << 12) | (b[x]! << 2);
+        words[o++] = ((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
+      }
+    } else {
+      for (let x = row; x < end; x++) words[o++] = (r[x]! << 22) | (g[x]! << 12) | (b[x]! << 2);
+    }
+  }
 }
 
 function packU8({ width, height, source, rawPixelBytes, lineStride }: FrameLayout, raw: Buffer, out: Buffer): void {
@@ -41,6 +74,21 @@ function packU16(layout: FrameLayout, raw: Buffer, out: Buffer): void {
   const from = source.map((s) => plane[s]!);
   const n = from.length;
   const big = layout.endian === 'big';
+  if (out.byteOffset % 2 === 0) {
+    const words = new Uint16Array(out.buffer, out.byteOffset, layout.imageBytes >> 1);
+    const swap = big === LITTLE_ENDIAN_HOST;
+    for (let y = 0; y < height; y++) {
+      let o = (y * lineStride) >> 1;
+      const row = y * width;
+      for (let x = row, end = row + width; x < end; x++) {
+        for (let c = 0; c < n; c++) {
+          const v = (from[c]![x]! << shift) & 0xffff;
+          words[o++] = swap ? ((v & 0xff) << 8) | (v >> 8) : v;
+        }
+      }
+    }
+    return;
+  }
   for (let y = 0; y < height; y++) {
     let o = y * lineStride;
     const row = y * width;
