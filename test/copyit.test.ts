@@ -224,6 +224,29 @@ describe('avpres copyit: proof and failures', () => {
     expect(await snapshot(src)).toEqual(before);
   });
 
+  it('stops on Ctrl-C (SIGINT) with exit 130 and leaves no partial copy', async () => {
+    const src = join(work.dir, 'sources', 'interrupted');
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 24; i++) files[`f${String(i).padStart(2, '0')}.bin`] = pattern(4 * 1024 * 1024, 100 + i);
+    await writeTree(src, files);
+    const dest = join(work.dir, 'dest interrupted');
+    await mkdir(dest);
+    const child = spawn(process.execPath, [AVPRES, 'copyit', src, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (;;) {
+      const names = await readdir(join(dest, 'interrupted')).catch(() => [] as string[]);
+      if (names.some((n) => n.endsWith('.partial'))) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect((await readdir(join(dest, 'interrupted'))).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    expect(existsSync(join(dest, 'interrupted_manifest.md5'))).toBe(false);
+    expect(stderr).toContain('interrupted');
+  });
+
   it('copies a single file whose name starts with a dash, and several sources at once', async () => {
     const dir = join(work.dir, 'sources', 'single');
     await writeTree(dir, { '-odd name.mov': pattern(70_000, 8), 'plain.mkv': '' });
