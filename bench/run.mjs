@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { requireTool } from '@avpres/media';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ALL = ['copyit', 'normalise', 'seq2ffv1', 'access', 'batch'];
+const ALL = ['copyit', 'normalise', 'seq2ffv1', 'access', 'sip', 'batch'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL.filter((t) => existsSync(join(here, `${t}.mjs`)));
 const workDir = join(here, 'work');
 mkdirSync(workDir, { recursive: true });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { AvpresError, exitCodeFor, ExitCode, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
-import { ConsoleSink, HumanLogSink, JsonlSink, Logger } from '@avpres/log';
+import { ConsoleSink, HumanLogSink, JsonlSink, Logger, PremisSink } from '@avpres/log';
 import { resolveToolset, type ToolContext, type Toolset } from '@avpres/media';
 import type { CliIo } from './io.js';
 import type { SharedOptions } from './shared-options.js';
@@ -72,7 +72,7 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   return exitCode;
 }
 
-function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; events: string } | undefined {
+function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; events: string; premis: string } | undefined {
   const dir = run.shared.logDir ?? (run.outputDir ? join(run.outputDir, 'avpres-logs') : undefined);
   if (!dir) return undefined;
   try {
@@ -83,9 +83,10 @@ function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; 
   }
   const stamp = logger.run.start.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const base = join(dir, `${run.tool}_${stamp}_${process.pid}`);
-  const files = { human: `${base}.log`, events: `${base}.events.jsonl` };
+  const files = { human: `${base}.log`, events: `${base}.events.jsonl`, premis: `${base}_premis.xml` };
   logger.attach(new HumanLogSink(files.human));
   logger.attach(new JsonlSink(files.events));
+  logger.attach(new PremisSink(files.premis)); // written when the run finishes
   return files;
 }
 
