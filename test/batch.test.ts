@@ -344,6 +344,37 @@ describe('avpres batch normalise killed mid-job, then run again', () => {
     for (const [rel, md5] of sourceMd5) expect(await md5File(join(src, rel)), `source ${rel} unchanged`).toBe(md5);
   });
 
+  it('Ctrl-C stops the batch with exit 130, records the running job as interrupted, and a re-run redoes it', async () => {
+    const src = join(work.dir, 'int', 'in');
+    const out = join(work.dir, 'int', 'out');
+    await mkdir(src, { recursive: true });
+    await copyFile(capture, join(src, 'tape_21.mov'));
+    await copyFile(capture, join(src, 'tape_22.mov'));
+    const ledger = join(out, 'avpres-batch', 'normalise.ledger.jsonl');
+    const args = ['batch', 'normalise', '-i', src, '-o', out];
+    const child = spawn(process.execPath, [AVPRES, ...args], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let running: string | undefined;
+    for (let i = 0; i < 600 && !running; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      running = (await ledgerLines(ledger)).find((l) => l.state === 'running')?.job;
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const jobs = fold(await ledgerLines(ledger));
+    expect(jobs.get(running!)!.state).toBe('interrupted');
+    expect([...jobs.values()].filter((j) => j.state === 'done')).toHaveLength(0);
+    expect((await filesUnder(out)).filter((f) => f.endsWith('.mkv') || f.includes('.partial'))).toEqual([]);
+    expect(await readFile(join(out, 'avpres-batch', 'normalise-report.html'), 'utf8')).toContain('The batch was interrupted');
+
+    const again = await avpres([...args, '--json']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/interrupted in an earlier batch: redone from scratch/);
+    const after = fold(await ledgerLines(ledger));
+    for (const job of after.values()) expect(job.done).toBe(1);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const src = join(work.dir, 'dry', 'in');
     const out = join(work.dir, 'dry', 'out');
