@@ -212,7 +212,16 @@ export function extractPadding(
   const { at, mask } = positions;
   const count = at.length;
   if (count === 0) return { offsets, values };
+  // Fast test a line at a time with 32-bit words (nearly every scan has zero padding), then
+  // byte by byte only in lines that hold some non-zero bits.
+  const wordMask = layout.lineStride % 4 === 0 && image.byteOffset % 4 === 0 ? lineWordMask(layout.lineStride, positions) : undefined;
+  const words = wordMask ? new Uint32Array(image.buffer, image.byteOffset, (layout.lineStride * layout.height) >> 2) : undefined;
   for (let y = 0, base = 0; y < layout.height; y++, base += layout.lineStride) {
+    if (wordMask && words) {
+      let any = 0;
+      for (let i = 0, w = base >> 2; i < wordMask.length; i++, w++) any |= words[w]! & wordMask[i]!;
+      if (any === 0) continue;
+    }
     for (let i = 0; i < count; i++) {
       const v = image[base + at[i]!]! & mask[i]!;
       if (v !== 0) {
@@ -222,6 +231,13 @@ export function extractPadding(
     }
   }
   return { offsets, values };
+}
+
+/** The padding masks of one line as native 32-bit words (byte order of this machine). */
+function lineWordMask(lineStride: number, positions: { at: Uint32Array; mask: Uint8Array }): Uint32Array {
+  const bytes = new Uint8Array(lineStride);
+  for (let i = 0; i < positions.at.length; i++) bytes[positions.at[i]!] = positions.mask[i]!;
+  return new Uint32Array(bytes.buffer);
 }
 
 /** Puts dropped bits back into image data packed by packFrame. */

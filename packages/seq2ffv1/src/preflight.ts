@@ -13,14 +13,12 @@ import { jobPaths, type Job } from './job.js';
 export async function preflight(folder: string, outputDir: string, options: { allowGaps: boolean }): Promise<Job> {
   const seq = await findSequence(folder, options);
   const first = await readFrameFile(seq.files[0]!.path, seq.format);
-  const odd = oddSizes(seq);
-  for (const f of odd.slice(0, 3)) {
+  // Another file size is fine when only the header or trailer length differs (user data of
+  // varying length); another layout is not. The pre-pass checks every file again.
+  for (const f of oddSizes(seq)) {
     const frame = await readFrameFile(f.path, seq.format);
     const difference = layoutDifference(first.layout, frame.layout);
     if (difference) throw new InputError(`${f.path}: mixed frame sizes in ${folder}: ${difference}`, { file: f.path });
-  }
-  if (odd.length > 0) {
-    throw new InputError(`${folder}: mixed file sizes: ${odd.length} file(s) of another size than ${seq.files[0]!.name} (${seq.files[0]!.size} bytes), e.g. ${odd[0]!.name} (${odd[0]!.size} bytes)`, { file: folder });
   }
   const totalBytes = seq.files.reduce((n, f) => n + f.size, 0);
   await requireSpace(outputDir, totalBytes);

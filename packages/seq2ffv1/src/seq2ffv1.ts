@@ -1,6 +1,6 @@
 import { access, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { eachInput, EnvironmentError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { eachInput, EnvironmentError, UsageError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { formatManifest, partialPath, renameIntoPlace } from '@avpres/fixity';
 import { buildSip } from '@avpres/sip';
 import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
@@ -47,7 +47,16 @@ async function chooseEngine(engine: Engine, ctx: ToolContext): Promise<ResolvedT
 export async function seq2ffv1(options: Seq2ffv1Options, ctx: ToolContext): Promise<InputResult[]> {
   const rawcooked = await chooseEngine(options.engine, ctx);
   if (!ctx.dryRun) await mkdir(options.outputDir, { recursive: true });
-  const work = (folder: string) => (options.sip ? convertIntoSip(folder, options, rawcooked, ctx) : convertSequence(folder, options.outputDir, options, rawcooked, ctx));
+  const names = new Map<string, string>();
+  const work = async (folder: string) => {
+    const name = basename(folder);
+    const other = names.get(name);
+    if (other !== undefined && other !== folder) {
+      throw new UsageError(`${folder}: ${other} in this run has the same folder name, and outputs are named after it: give them separate -o runs`);
+    }
+    names.set(name, folder);
+    return options.sip ? convertIntoSip(folder, options, rawcooked, ctx) : convertSequence(folder, options.outputDir, options, rawcooked, ctx);
+  };
   return eachInput(options.inputs, work, {
     name: (folder) => folder,
     onFailure: (folder, error) => ctx.logger.error(error instanceof Error ? error.message : String(error)),
