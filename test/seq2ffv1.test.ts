@@ -47,6 +47,7 @@ const FLAVOURS = [
   'dpx-awkward',
   'tiff-rgb8',
   'tiff-rgb16',
+  'dpx-with-wav',
 ];
 
 describe('avpres seq2ffv1 (builtin engine) on every supported flavour', () => {
@@ -123,6 +124,17 @@ describe('avpres seq2ffv1 (builtin engine) on every supported flavour', () => {
     expect(be.streams.find((s) => s['codec_type'] === 'video')!['r_frame_rate']).toBe('24/1');
     const attachments = be.streams.filter((s) => s['codec_type'] === 'attachment');
     expect(attachments).toHaveLength(1);
+  });
+
+  it('muxes WAV files beside the frames as FLAC streams (given back by --decode above)', async () => {
+    const probe = await ffprobeJson(join(out, 'dpx-with-wav.mkv'));
+    const audio = probe.streams.filter((s) => s['codec_type'] === 'audio');
+    expect(audio.map((s) => [s['codec_name'], s['channels']])).toEqual([
+      ['flac', 1],
+      ['flac', 2],
+    ]);
+    const manifest = await readFile(join(out, 'dpx-with-wav_source_manifest.md5'), 'utf8');
+    expect(manifest).toContain('  reel1_sound.wav\n');
   });
 
   it('writes a framemd5 with one line per frame', async () => {

@@ -47,6 +47,7 @@ export function dryRunEncodeArgs(job: Job, options: BuiltinOptions): string[] {
       attachments: [{ path: join(job.paths.work, attachmentName(0, 1)), name: attachmentName(0, 1), mimeType: REVERSIBILITY_MIME }],
       output: partialPath(job.paths.mkv),
       context: options.context,
+      audio: seq.audio.map((a) => a.path),
     }),
     { progress: true },
   );
@@ -86,7 +87,7 @@ export async function encodeBuiltin(job: Job, options: BuiltinOptions, ctx: Tool
   }
   const input = await frameInput(job);
   const args = ffmpegInvocation(
-    buildEncodeArgs({ ...input, frameRate: job.frameRate, layout, attachments, output: partialPath(paths.mkv), context: options.context }),
+    buildEncodeArgs({ ...input, frameRate: job.frameRate, layout, attachments, output: partialPath(paths.mkv), context: options.context, audio: seq.audio.map((a) => a.path) }),
     { progress: true },
   );
   const encode = ctx.logger.begin('compression', `FFV1 version 3 in Matroska from ${layout.label} ${layout.width}x${layout.height} at ${job.frameRate} fps`, {
@@ -106,7 +107,7 @@ export async function encodeBuiltin(job: Job, options: BuiltinOptions, ctx: Tool
     throw error;
   }
   ctx.logger.progressEnd(`${label}: encode`);
-  encode.succeed(`${total} frames${input.linked ? ' (through numbered links: irregular names or gaps)' : ''}`);
+  encode.succeed(`${total} frames${seq.audio.length > 0 ? ` and ${seq.audio.length} WAV file(s) as FLAC` : ''}${input.linked ? ' (through numbered links: irregular names or gaps)' : ''}`);
 
   const changes = await sequenceChanges(seq);
   if (changes.length > 0) {
@@ -119,6 +120,6 @@ export async function encodeBuiltin(job: Job, options: BuiltinOptions, ctx: Tool
     engine: 'builtin',
     manifest: pre.manifest,
     check,
-    details: { reversibilityBytes, attachments: pre.parts.length, filesWithPaddingBits: pre.filesWithPadding },
+    details: { reversibilityBytes, attachments: pre.parts.length, filesWithPaddingBits: pre.filesWithPadding, audio: pre.audio.map((a) => a.name) },
   };
 }

@@ -4,7 +4,7 @@ import { eachInput, InputError, UsageError, VerificationError, type InputResult 
 import { formatManifest, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
 import { programRun, type ToolContext } from '@avpres/media';
 import { sidecarNames } from '@avpres/sip';
-import { rebuildArgs, rebuildFromMkv } from './rebuild.js';
+import { rebuildArgs, rebuildAudio, rebuildFromMkv } from './rebuild.js';
 import { describeMismatches, reversibilityOf } from './reversal-check.js';
 
 export interface DecodeOptions {
@@ -80,11 +80,41 @@ async function decodeOne(mkv: string, options: DecodeOptions, ctx: ToolContext):
       },
     });
     ctx.logger.progressEnd(`${sequence.name}: decode`);
+    for (const [index, record] of (sequence.audio ?? []).entries()) {
+      const final = resolve(root, record.name);
+      if (!final.startsWith(root + sep)) throw new VerificationError(`${mkv}: reversibility data names a file outside the folder: ${record.name}`, { file: mkv });
+      await mkdir(dirname(final), { recursive: true });
+      current = partialPath(final);
+      const handle = await open(current, 'w');
+      let audio;
+      try {
+        audio = await rebuildAudio({
+          ffmpeg: ctx.tools.ffmpeg.path,
+          mkv,
+          index,
+          record,
+          signal: ctx.signal,
+          onPiece: async (piece) => {
+            await handle.write(piece);
+          },
+        });
+      } finally {
+        await handle.close();
+      }
+      if (audio.md5 !== record.md5) {
+        differing.push(record.name);
+        await rm(current, { force: true });
+      } else {
+        await renameIntoPlace(current, final);
+        written.push(final);
+      }
+      current = undefined;
+    }
     if (result.frames !== records.length) differing.push(`${result.frames} frames decoded for ${records.length} files`);
     if (differing.length > 0) {
       throw new VerificationError(`${mkv}: ${differing.length} file(s) could not be given back exactly: ${describeMismatches(differing)}`, { file: mkv });
     }
-    await writeFileAtomic(manifestPath, formatManifest(records.map((r) => ({ path: r.name, hash: r.md5 }))));
+    await writeFileAtomic(manifestPath, formatManifest([...records, ...(sequence.audio ?? [])].map((r) => ({ path: r.name, hash: r.md5 }))));
     event.succeed(`${records.length} files, every md5 equal to the one stored at encode time`);
   } catch (error) {
     if (current) await rm(current, { force: true });
@@ -96,10 +126,10 @@ async function decodeOne(mkv: string, options: DecodeOptions, ctx: ToolContext):
     status: 'done',
     exitCode: 0,
     outputs: [
-      { path: target, role: 'sequence folder', size: records.reduce((n, r) => n + r.size, 0) },
+      { path: target, role: 'sequence folder', size: [...records, ...(sequence.audio ?? [])].reduce((n, r) => n + r.size, 0) },
       { path: manifestPath, role: 'source md5 manifest', size: (await stat(manifestPath)).size },
     ],
     verification: { method: 'md5 stored at encode time', outcome: 'pass', detail: `${written.length} files rebuilt, each md5 equal to its stored md5` },
-    details: { frames: records.length, flavour: sequence.layout.label, gaps: sequence.gaps },
+    details: { frames: records.length, audio: (sequence.audio ?? []).map((a) => a.name), flavour: sequence.layout.label, gaps: sequence.gaps },
   };
 }

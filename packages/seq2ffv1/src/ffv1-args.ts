@@ -38,7 +38,9 @@ export interface EncodeArgsInput {
   layout: FrameLayout;
   attachments: ReadonlyArray<{ path: string; name: string; mimeType: string }>;
   output: string;
-  context?: boolean;
+  context?: boolean | undefined;
+  /** WAV files to mux as FLAC, one stream each, in this order. */
+  audio?: readonly string[] | undefined;
 }
 
 /** ffmpeg arguments (after ffmpegInvocation's prefix) that encode the sequence to FFV1/MKV. */
@@ -49,16 +51,27 @@ export function buildEncodeArgs(input: EncodeArgsInput): string[] {
     '-framerate', input.frameRate,
     '-start_number', String(input.start),
     '-i', `${input.dir.replace(/%/g, '%%')}/${input.pattern}`,
-    '-map', '0:v:0',
-    ...orientationFilter(layout),
-    ...ffv1Args({ width: layout.width, height: layout.height, context: input.context }),
-    '-pix_fmt', layout.pixFmt,
   ];
+  const audio = input.audio ?? [];
+  for (const wav of audio) args.push('-i', wav);
+  args.push('-map', '0:v:0');
+  audio.forEach((_, i) => args.push('-map', `${i + 1}:a:0`));
+  args.push(
+    ...orientationFilter(layout),
+    ...ffv1Args({ width: layout.width, height: layout.height, context: input.context ?? false }),
+    '-pix_fmt', layout.pixFmt,
+    ...(audio.length > 0 ? ['-c:a', 'flac'] : []),
+  );
   input.attachments.forEach((a, i) => {
     args.push('-attach', a.path, `-metadata:s:t:${i}`, `mimetype=${a.mimeType}`, `-metadata:s:t:${i}`, `filename=${a.name}`);
   });
   args.push('-f', 'matroska', '-y', input.output);
   return args;
+}
+
+/** ffmpeg arguments that decode audio stream `index` of the MKV to the WAV's raw PCM on stdout. */
+export function buildAudioDecodeArgs({ mkv, index, pcm }: { mkv: string; index: number; pcm: 's16le' | 's24le' }): string[] {
+  return ['-i', mkv, '-map', `0:a:${index}`, '-c:a', `pcm_${pcm}`, '-f', pcm, 'pipe:1'];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Sequence {
    * printed with its number and there are no gaps; otherwise undefined (use a concat list).
    */
   pattern: { pattern: string; start: number } | undefined;
+  /** WAV files beside the frames: muxed as FLAC, given back too. */
+  audio: SequenceFile[];
   /** Files in the folder that are not part of the sequence. */
   ignored: string[];
 }
@@ -53,6 +55,7 @@ export function oddSizes(seq: Sequence): SequenceFile[] {
 export async function findSequence(folder: string, { allowGaps = false }: { allowGaps?: boolean } = {}): Promise<Sequence> {
   let dir = folder;
   let entries = await listDir(dir);
+  const top = entries;
   const images = (list: typeof entries) => list.filter((e) => e.isFile() && IMAGE.test(e.name) && !e.name.startsWith('.'));
   if (images(entries).length === 0) {
     const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
@@ -90,7 +93,16 @@ export async function findSequence(folder: string, { allowGaps = false }: { allo
     const list = gaps.slice(0, 3).map((g) => (g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`)).join(', ');
     throw new InputError(`${folder}: gap in the numbering: frame${gaps.length > 1 || gaps[0]!.from !== gaps[0]!.to ? 's' : ''} ${list}${gaps.length > 3 ? ', ...' : ''} missing (--allow-gaps to accept and record it)`, { file: folder });
   }
-  const ignored = entries.filter((e) => !found.includes(e) && !e.name.startsWith('.')).map((e) => e.name);
+  // WAVs beside the frames, or in the folder above their single subfolder.
+  const isWav = (e: (typeof entries)[number]) => e.isFile() && /\.wav$/i.test(e.name) && !e.name.startsWith('.');
+  const wavs = [...(dir !== folder ? top.filter(isWav).map((e) => ({ e, at: folder })) : []), ...entries.filter(isWav).map((e) => ({ e, at: dir }))];
+  const audio: SequenceFile[] = [];
+  for (const { e, at } of wavs) {
+    const path = join(at, e.name);
+    const st = await stat(path);
+    audio.push({ name: e.name, path, number: audio.length, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  const ignored = entries.filter((e) => !found.includes(e) && !isWav(e) && !e.name.startsWith('.')).map((e) => e.name);
   const prefix = [...prefixes][0]!;
   const ext = IMAGE.exec(files[0]!.name)![3]!;
   return {
@@ -102,6 +114,7 @@ export async function findSequence(folder: string, { allowGaps = false }: { allo
     files,
     gaps,
     pattern: gaps.length === 0 ? image2Pattern(prefix, ext, files) : undefined,
+    audio,
     ignored,
   };
 }
@@ -130,9 +143,9 @@ export async function sequenceChanges(seq: Sequence): Promise<string[]> {
   const now = await findSequence(seq.folder, { allowGaps: true }).catch((error: unknown) => {
     throw new InputError(`${seq.folder}: changed while it was encoded: ${(error as Error).message}`, { file: seq.folder });
   });
-  const before = new Map(seq.files.map((f) => [f.name, f]));
+  const before = new Map([...seq.files, ...seq.audio].map((f) => [f.name, f]));
   const changes: string[] = [];
-  for (const f of now.files) {
+  for (const f of [...now.files, ...now.audio]) {
     const old = before.get(f.name);
     if (!old) changes.push(`${f.name} added`);
     else if (old.size !== f.size || old.mtimeMs !== f.mtimeMs) changes.push(`${f.name} changed`);

@@ -4,6 +4,7 @@ import { findSequence, oddSizes } from './find-sequence.js';
 import { frameRateArg } from './ffv1-args.js';
 import { layoutDifference, readFrameFile } from './frame-file.js';
 import { jobPaths, type Job } from './job.js';
+import { readWavLayout } from './wav-layout.js';
 
 /**
  * Everything checked before any work: the sequence (numbering, one format, gaps), the first
@@ -20,7 +21,8 @@ export async function preflight(folder: string, outputDir: string, options: { al
     const difference = layoutDifference(first.layout, frame.layout);
     if (difference) throw new InputError(`${f.path}: mixed frame sizes in ${folder}: ${difference}`, { file: f.path });
   }
-  const totalBytes = seq.files.reduce((n, f) => n + f.size, 0);
+  for (const a of seq.audio) await readWavLayout(a.path); // an unsupported WAV is refused before any work
+  const totalBytes = [...seq.files, ...seq.audio].reduce((n, f) => n + f.size, 0);
   await requireSpace(outputDir, totalBytes);
   return { seq, layout: first.layout, frameRate: frameRateArg(first.frameRate), paths: jobPaths(outputDir, seq.name), totalBytes };
 }

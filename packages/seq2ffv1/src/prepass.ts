@@ -1,12 +1,13 @@
 import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { InputError, InterruptedError } from '@avpres/core';
-import { hashBuffer, type ManifestEntry } from '@avpres/fixity';
+import { hashBuffer, hashFile, type ManifestEntry } from '@avpres/fixity';
 import type { Sequence } from './find-sequence.js';
 import { describeFrame, layoutDifference } from './frame-file.js';
 import type { FrameLayout } from './frame-layout.js';
 import { extractPadding, paddingPositions } from './pack-frame.js';
-import { ReversibilityWriter } from './reversibility.js';
+import { ReversibilityWriter, type AudioRecord } from './reversibility.js';
+import { readWavLayout } from './wav-layout.js';
 
 export interface PrepassResult {
   /** md5 of every source file, paths relative to the sequence folder. */
@@ -16,6 +17,19 @@ export interface PrepassResult {
   /** Files whose dropped bits were not all zero. */
   filesWithPadding: number;
   bytes: number;
+  audio: AudioRecord[];
+}
+
+async function readRange(path: string, at: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(b, 0, length, at);
+    if (bytesRead !== length) throw new InputError(`${path}: shrank while being read`, { file: path });
+    return b;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Path of a sequence file relative to the sequence folder, forward slashes (manifest and records). */
@@ -80,6 +94,26 @@ export async function prepass(
     bytes += size;
     options.onFile?.(index + 1, bytes);
   }
-  const parts = writer.finish({ name: seq.name, layout, frameRate, gaps: seq.gaps });
-  return { manifest, parts, filesWithPadding, bytes };
+  const audio: AudioRecord[] = [];
+  for (const f of seq.audio) {
+    const wav = await readWavLayout(f.path);
+    const { digest: md5, size } = await hashFile(f.path, { algorithm: 'md5', signal: options.signal });
+    const name = relativeName(seq, f.path);
+    const end = wav.dataOffset + wav.dataBytes;
+    audio.push({
+      name,
+      size,
+      md5,
+      header: (await readRange(f.path, 0, wav.dataOffset)).toString('base64'),
+      trailer: (await readRange(f.path, end, size - end)).toString('base64'),
+      pcm: wav.pcm,
+      channels: wav.channels,
+      sampleRate: wav.sampleRate,
+      dataBytes: wav.dataBytes,
+    });
+    manifest.push({ path: name, hash: md5 });
+    bytes += size;
+  }
+  const parts = writer.finish({ name: seq.name, layout, frameRate, gaps: seq.gaps, ...(audio.length > 0 ? { audio } : {}) });
+  return { manifest, parts, filesWithPadding, bytes, audio };
 }

@@ -71,7 +71,7 @@ export async function encodeRawcooked(job: Job, rawcooked: ResolvedTool, ctx: To
   const total = seq.files.length;
   const digest = ctx.logger.begin('message digest calculation', `md5 of ${total} source files`, { objects: [{ role: 'source', path: seq.folder }] });
   const manifest: ManifestEntry[] = [];
-  for (const [i, f] of seq.files.entries()) {
+  for (const [i, f] of [...seq.files, ...seq.audio].entries()) {
     const { digest: md5 } = await hashFile(f.path, { algorithm: 'md5', signal: ctx.signal });
     manifest.push({ path: relativeName(seq, f.path), hash: md5 });
     ctx.logger.progress({ label: `${label}: md5`, unit: 'frames', done: i + 1, total });

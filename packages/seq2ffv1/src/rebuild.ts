@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { createHasher } from '@avpres/fixity';
 import { ffmpegInvocation, runProgram } from '@avpres/media';
-import { buildDecodeArgs } from './ffv1-args.js';
+import { buildAudioDecodeArgs, buildDecodeArgs } from './ffv1-args.js';
 import { packFrame, restorePadding } from './pack-frame.js';
-import type { FileRecord, Reversibility } from './reversibility.js';
+import type { AudioRecord, FileRecord, Reversibility } from './reversibility.js';
 
 export interface RebuiltFile {
   record: FileRecord;
@@ -100,4 +100,64 @@ export async function rebuildFromMkv(options: RebuildOptions): Promise<RebuildRe
   await consumed; // a rebuild error wins over ffmpeg's broken pipe
   if (runError) throw runError;
   return { frames, args };
+}
+
+export interface AudioRebuild {
+  md5: string;
+  /** Sample bytes ffmpeg gave back (to compare with the WAV's data chunk). */
+  dataBytes: number;
+  args: string[];
+}
+
+/**
+ * Decodes FLAC stream `index` of the MKV to the WAV's PCM and hashes header + samples +
+ * trailer as they stream; `onPiece` receives each piece in order (--decode writes them).
+ */
+export async function rebuildAudio(options: {
+  ffmpeg: string;
+  mkv: string;
+  index: number;
+  record: AudioRecord;
+  signal: AbortSignal;
+  onPiece?: ((piece: Buffer) => Promise<void>) | undefined;
+  onStderr?: ((chunk: string) => void) | undefined;
+}): Promise<AudioRebuild> {
+  const { record } = options;
+  const header = Buffer.from(record.header, 'base64');
+  const trailer = Buffer.from(record.trailer, 'base64');
+  const hasher = createHasher('md5');
+  let dataBytes = 0;
+  const take = async (piece: Buffer) => {
+    hasher.update(piece);
+    await options.onPiece?.(piece);
+  };
+  await take(header);
+  const args = ffmpegInvocation(buildAudioDecodeArgs({ mkv: options.mkv, index: options.index, pcm: record.pcm }));
+  let consumed: Promise<void> = Promise.resolve();
+  let runError: unknown;
+  await runProgram(options.ffmpeg, args, {
+    signal: options.signal,
+    file: options.mkv,
+    onStderr: options.onStderr,
+    stdoutStream: (stream) => {
+      consumed = (async () => {
+        try {
+          for await (const chunk of stream as AsyncIterable<Buffer>) {
+            dataBytes += chunk.length;
+            await take(chunk);
+          }
+        } catch (error) {
+          stream.destroy();
+          throw error;
+        }
+      })();
+      consumed.catch(() => undefined);
+    },
+  }).catch((error: unknown) => {
+    runError = error;
+  });
+  await consumed;
+  if (runError) throw runError;
+  await take(trailer);
+  return { md5: hasher.digest(), dataBytes, args };
 }

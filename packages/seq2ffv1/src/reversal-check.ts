@@ -2,7 +2,7 @@ import { AvpresError, InterruptedError, VerificationError } from '@avpres/core';
 import type { ManifestEntry } from '@avpres/fixity';
 import { programRun, type ToolContext } from '@avpres/media';
 import { readAttachments } from './mkv-attachments.js';
-import { rebuildFromMkv, rebuildArgs } from './rebuild.js';
+import { rebuildAudio, rebuildFromMkv, rebuildArgs } from './rebuild.js';
 import { ATTACHMENT_PATTERN, readReversibility, type Reversibility } from './reversibility.js';
 
 /** The reversibility data stored in an MKV (its attachments, read from the file on disk). */
@@ -68,8 +68,18 @@ export async function checkReversal(
       throw error;
     });
     ctx.logger.progressEnd(`${options.label}: check`);
+    for (const [index, record] of (reversibility.sequence.audio ?? []).entries()) {
+      seen.add(record.name);
+      const audio = await rebuildAudio({ ffmpeg: ctx.tools.ffmpeg.path, mkv, index, record, signal: ctx.signal, onStderr: options.onStderr }).catch((error: unknown) => {
+        if (error instanceof InterruptedError || !(error instanceof AvpresError)) throw error;
+        throw new VerificationError(`${mkv}: audio stream ${index} does not decode: ${error.message}`, { file: mkv, cause: error });
+      });
+      if (expected.get(record.name) !== audio.md5 || record.md5 !== audio.md5) {
+        differing.push(audio.dataBytes === record.dataBytes ? record.name : `${record.name} (${audio.dataBytes} sample bytes for ${record.dataBytes})`);
+      }
+    }
     for (const e of source) if (!seen.has(e.path)) differing.push(`${e.path} (not in the MKV)`);
-    if (result.frames !== source.length) differing.push(`${result.frames} frames decoded for ${source.length} files`);
+    if (result.frames !== reversibility.records.length) differing.push(`${result.frames} frames decoded for ${reversibility.records.length} files`);
     if (differing.length > 0) {
       throw new VerificationError(`${mkv}: reversal check failed: ${differing.length} file(s) differ from the source: ${describeMismatches(differing)}`, { file: mkv });
     }

@@ -28,6 +28,21 @@ export interface SequenceInfo {
   frameRate: string;
   fileCount: number;
   gaps: Array<{ from: number; to: number }>;
+  /** WAV files muxed as FLAC streams, in stream order (absent: none). */
+  audio?: AudioRecord[] | undefined;
+}
+
+/** A WAV file given back from a FLAC stream: its bytes around the samples, base64 in the JSON. */
+export interface AudioRecord {
+  name: string;
+  size: number;
+  md5: string;
+  header: string;
+  trailer: string;
+  pcm: 's16le' | 's24le';
+  channels: number;
+  sampleRate: number;
+  dataBytes: number;
 }
 
 export interface FileRecord {
