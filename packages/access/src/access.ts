@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
 import {
   EnvironmentError,
@@ -10,7 +10,7 @@ import {
 } from '@avpres/core';
 import { hashFile, partialPath, renameIntoPlace } from '@avpres/fixity';
 import { quoteArgs } from '@avpres/log';
-import { ffmpegInvocation, parseRate, probe, programRun, requireCapabilities, runProgram, type ToolContext } from '@avpres/media';
+import { ffmpegInvocation, probe, programRun, requireCapabilities, runProgram, type ToolContext } from '@avpres/media';
 import { buildAccessArgs } from './access-args.js';
 import {
   accessOutputPath,
@@ -20,17 +20,17 @@ import {
   sourceDuration,
   type AccessPlan,
   type EncodeSettings,
-  type Segment,
   type TrimRequest,
 } from './access-plan.js';
 import { DEFAULT_WATERMARKS, defaultWatermarkPath } from './default-watermarks.js';
-import { detectInterlace } from './detect-interlace.js';
-import { decideDeinterlace, needsDetection, type DeinterlaceDecision, type DeinterlaceMode } from './field-order.js';
+import { decideFieldOrder, describeDecision } from './decide-field-order.js';
+import type { DeinterlaceMode } from './field-order.js';
 import { findInputs } from './find-inputs.js';
 import { accessJobKey, jobRecordPath, readJobRecord, sameJobDone, writeJobRecord } from './job-record.js';
-import { moovFirst, topLevelBoxes } from './mp4-boxes.js';
-import { checkAccessOutput } from './output-check.js';
+import { makeOutputDir } from './output-dir.js';
+import { assertUnchanged, sourceStat } from './source-identity.js';
 import { formatSeconds } from './time-value.js';
+import { ACCESS_VERIFICATION, verificationDetail, verifyOutput } from './verify-output.js';
 
 export interface AccessOptions extends TrimRequest {
   /** Files or folders (absolute). */
@@ -44,7 +44,6 @@ export interface AccessOptions extends TrimRequest {
 }
 
 export const ACCESS_ROLE = 'access copy';
-export const ACCESS_VERIFICATION = 'ffprobe check';
 
 /** Make a watermarked H.264/AAC MP4 access copy of each input, one ffmpeg run each. */
 export async function access(options: AccessOptions, ctx: ToolContext): Promise<InputResult[]> {
@@ -193,72 +192,6 @@ async function accessOne(source: string, options: AccessOptions, ctx: ToolContex
   }
 }
 
-async function decideFieldOrder(input: {
-  source: string;
-  video: { index: number; fieldOrder: string | undefined; frameRate: string | undefined };
-  segment: Segment;
-  mode: DeinterlaceMode;
-  ctx: ToolContext;
-}): Promise<DeinterlaceDecision> {
-  const { ctx, source, video, mode } = input;
-  const event = ctx.logger.begin('metadata extraction', `field order of ${source}`, { objects: [{ path: source, role: 'source' }] });
-  try {
-    let idet;
-    if (needsDetection(mode, video.fieldOrder)) {
-      const fps = parseRate(video.frameRate) ?? 25;
-      const run = await detectInterlace({ ffmpeg: ctx.tools.ffmpeg.path, source, videoStream: video.index, segment: input.segment, fps, signal: ctx.signal });
-      if (run.commands[0]) event.setProgram(programRun(ctx.tools.ffmpeg, run.commands[0]));
-      idet = run.report;
-    }
-    const decision = decideDeinterlace({ mode, tag: video.fieldOrder, idet });
-    const text = `${describeDecision(decision)} (${decision.basis}: ${decision.evidence})`;
-    // A warning outcome reaches the console on its own; no second message.
-    if (decision.warning) {
-      event.warn(`${text}; ${decision.warning}`);
-    } else {
-      event.succeed(text);
-    }
-    return decision;
-  } catch (error) {
-    if (!event.isClosed) event.fail(error instanceof Error ? error.message : String(error));
-    throw error;
-  }
-}
-
-function describeDecision(d: DeinterlaceDecision): string {
-  return d.deinterlace ? `deinterlace with bwdif, ${d.parity === 'bff' ? 'bottom' : 'top'} field first` : 'not deinterlaced';
-}
-
-async function verifyOutput(plan: AccessPlan, ctx: ToolContext): Promise<string[]> {
-  const event = ctx.logger.begin('validation', `${ACCESS_VERIFICATION} of ${plan.output}`, { objects: [{ path: plan.partial, role: 'outcome' }] });
-  const problems: string[] = [];
-  try {
-    problems.push(...checkAccessOutput(await probe(ctx.tools.ffprobe.path, plan.partial, ctx.signal), plan));
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    problems.push(`ffprobe cannot read it (${error.message})`);
-  }
-  try {
-    if (!moovFirst(await topLevelBoxes(plan.partial))) problems.push('moov box is not before mdat (not streamable)');
-  } catch (error) {
-    problems.push(`MP4 boxes unreadable (${(error as Error).message})`);
-  }
-  if (problems.length) event.fail(problems.join('; '));
-  else event.succeed(verificationDetail(plan));
-  return problems;
-}
-
-function verificationDetail(plan: AccessPlan): string {
-  const parts = [
-    `H.264 High yuv420p ${plan.frame.width}x${plan.frame.height} progressive`,
-    plan.audio ? 'AAC 48 kHz stereo' : 'no audio',
-    plan.segment.duration !== undefined ? `duration ${plan.segment.duration.toFixed(3)} s within one frame` : 'duration not checked (source length unknown)',
-    'moov before mdat',
-  ];
-  if (plan.settings.copyright !== undefined) parts.push('copyright tag present');
-  return parts.join(', ');
-}
-
 function planDetails(plan: AccessPlan, args: readonly string[]): Record<string, unknown> {
   return {
     start: plan.segment.start,
@@ -275,30 +208,3 @@ function planDetails(plan: AccessPlan, args: readonly string[]): Record<string, 
   };
 }
 
-async function makeOutputDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new EnvironmentError(`${dir}: cannot make the output folder (${code})`, { cause: error });
-  }
-}
-
-async function sourceStat(source: string): Promise<{ size: number; mtimeMs: number }> {
-  try {
-    const s = await stat(source);
-    if (!s.isFile()) throw new InputError(`${source}: not a file`, { file: source });
-    return { size: s.size, mtimeMs: s.mtimeMs };
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${source}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`}`, { file: source, cause: error });
-  }
-}
-
-async function assertUnchanged(source: string, before: { size: number; mtimeMs: number }): Promise<void> {
-  const after = await sourceStat(source);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-    throw new InputError(`${source}: changed while it was being read (still being written?): copy not finalised`, { file: source });
-  }
-}

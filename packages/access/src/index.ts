@@ -1,4 +1,5 @@
-export { access, ACCESS_ROLE, ACCESS_VERIFICATION, type AccessOptions } from './access.js';
+export { access, ACCESS_ROLE, type AccessOptions } from './access.js';
+export { ACCESS_VERIFICATION } from './verify-output.js';
 export {
   accessOutputPath,
   planAccess,
