@@ -11,7 +11,7 @@ const CASES = [
   { name: 'SD v210 20 s', file: 'sd-v210-20s.mov', spec: { ...SD_V210, seconds: 20 } },
   { name: '1080i uyvy 10 s', file: 'hd-1080i-10s.mov', spec: { ...HD_UYVY, seconds: 10 } },
 ];
-const RUNS = 2; // best of two each, alternating ours and bare so drift on a shared machine hits both
+const RUNS = 3; // best of three each, alternating ours and bare so drift on a shared machine hits both
 const TIME = '/usr/bin/time';
 
 /**
