@@ -80,3 +80,17 @@ function extension(path: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
+
+/** A tool and its options as plain data: what a queued job carries to a worker. */
+export type ToolSpec = { tool: 'normalise'; options: NormaliseBatchOptions } | { tool: 'copyit'; options: CopyitBatchOptions };
+
+export const BATCH_TOOL_NAMES = ['normalise', 'copyit'] as const;
+
+export function batchToolFor(spec: ToolSpec, version: string): BatchTool {
+  switch (spec.tool) {
+    case 'normalise':
+      return normaliseBatchTool(spec.options, version);
+    case 'copyit':
+      return copyitBatchTool(spec.options);
+  }
+}

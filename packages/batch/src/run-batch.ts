@@ -1,20 +1,15 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { failedResult, InputError, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
+import { InputError, InterruptedError, type InputResult } from '@avpres/core';
 import { forEachConcurrently } from '@avpres/fixity';
-import { HumanLogSink, JsonlSink, Logger } from '@avpres/log';
 import type { ToolContext } from '@avpres/media';
 import { batchPaths, type BatchPaths } from './batch-paths.js';
 import { BatchProgress } from './batch-progress.js';
 import type { BatchTool } from './batch-tools.js';
-import { ForwardSink } from './forward-sink.js';
+import { executeJob } from './execute-job.js';
 import type { PlannedJob } from './job.js';
 import { foldLedger, Ledger, readLedger, type JobSummary } from './ledger.js';
 import { planJobs, type PlanFilters, type PlanProblem } from './plan.js';
 import { writeReport } from './report.js';
 import { decideResume, type ResumeDecision } from './resume.js';
-import { makeThumbnail } from './thumbnail.js';
 
 export interface BatchOptions {
   tool: BatchTool;
@@ -89,7 +84,7 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
     try {
       await forEachConcurrently(toRun, jobs, async ({ job, decision, previous }) => {
         if (decision.action === 'run' && decision.note) logger.info(`${job.rel}: ${decision.note}`);
-        results.set(job.id, await runJob(job, (previous?.attempts ?? 0) + 1, { options, ctx, ledger, paths, version }));
+        results.set(job.id, await executeJob(job, (previous?.attempts ?? 0) + 1, { tool, ctx, ledger, paths, version, thumbnails: options.thumbnails }));
         progress.jobDone(job.input.size);
       });
     } finally {
@@ -117,85 +112,6 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
     );
   }
   return [...plan.jobs.map((job) => results.get(job.id)!), ...problemResults];
-}
-
-interface JobEnv {
-  options: BatchOptions;
-  ctx: ToolContext;
-  ledger: Ledger;
-  paths: BatchPaths;
-  version: string;
-}
-
-/** Run one job through its tool with a logger of its own; record running, then the outcome. */
-async function runJob(job: PlannedJob, attempt: number, { options, ctx, ledger, paths, version }: JobEnv): Promise<InputResult> {
-  if (ctx.signal.aborted) throw new InterruptedError('interrupted before the job started', { file: job.input.path });
-  const { tool } = options;
-  const log = join(paths.logs, `${job.id}.log`);
-  await ledger.append({ job: job.id, state: 'running', pid: process.pid, attempt });
-  const jobLogger = new Logger({
-    tool: `avpres ${tool.name}`,
-    version,
-    user: ctx.logger.run.user,
-    commandLine: ctx.logger.run.commandLine,
-    sinks: [new HumanLogSink(log), new JsonlSink(join(paths.logs, `${job.id}.events.jsonl`)), new ForwardSink(ctx.logger)],
-  });
-  jobLogger.info(`batch job ${job.id}, attempt ${attempt}: ${job.input.path} -> ${job.outputDir}`);
-  const started = performance.now();
-  const seconds = () => Number(((performance.now() - started) / 1000).toFixed(3));
-  let result: InputResult;
-  try {
-    result = oneResult(job, await tool.run(job, { ...ctx, logger: jobLogger }));
-  } catch (error) {
-    if (error instanceof InterruptedError || ctx.signal.aborted) {
-      await ledger.append({ job: job.id, state: 'interrupted', seconds: seconds(), reason: 'interrupted (Ctrl-C); redone from scratch on the next run', log });
-      await jobLogger.finish('failure', 130, 'interrupted');
-      throw error instanceof InterruptedError ? error : new InterruptedError('interrupted', { file: job.input.path, cause: error });
-    }
-    jobLogger.error(`${job.input.path}: ${error instanceof Error ? error.message : String(error)}`);
-    result = failedResult(job.input.path, error);
-  }
-  const took = seconds();
-  const thumbnail = result.status !== 'failed' && options.thumbnails && tool.isVideo(job) ? await thumbnailOf(job, result, { options, ctx, paths }, jobLogger) : undefined;
-  await ledger.append({
-    job: job.id,
-    state: result.status,
-    seconds: took,
-    exitCode: result.exitCode,
-    ...(result.reason !== undefined ? { reason: result.reason } : {}),
-    outputs: result.outputs,
-    ...(result.verification ? { verification: result.verification } : {}),
-    log,
-    ...(thumbnail ? { thumbnail } : {}),
-  });
-  await jobLogger.finish(result.status === 'failed' ? 'failure' : 'success', result.exitCode, `${result.status}${result.reason ? `: ${result.reason}` : ''}`);
-  ctx.logger.info(`${result.status}: ${job.rel} (${took.toFixed(1)} s)${result.reason && result.status !== 'failed' ? ` - ${result.reason}` : ''}`);
-  if (ctx.signal.aborted) throw new InterruptedError('interrupted', { file: job.input.path });
-  return { ...result, details: { ...result.details, job: job.id, attempt, seconds: took, log } };
-}
-
-/** A job has one input, so its tool gives one result; anything else is folded into one, the most serious first. */
-function oneResult(job: PlannedJob, results: InputResult[]): InputResult {
-  if (results.length === 1) return results[0]!;
-  if (results.length === 0) return { input: job.input.path, status: 'failed', exitCode: 70, reason: `avpres ${job.tool} returned no result for this input (a bug)`, outputs: [] };
-  const failed = results.filter((r) => r.status === 'failed');
-  if (failed.length === 0) return { ...results[0]!, outputs: results.flatMap((r) => r.outputs) };
-  return { input: job.input.path, status: 'failed', exitCode: mostSerious(failed.map((r) => r.exitCode)), reason: failed.map((r) => r.reason).join('; '), outputs: results.flatMap((r) => r.outputs) };
-}
-
-/** A thumbnail of the job's main output; a picture that cannot be made is noted, never a failure of the job. */
-async function thumbnailOf(job: PlannedJob, result: InputResult, env: Pick<JobEnv, 'options' | 'ctx' | 'paths'>, jobLogger: Logger): Promise<string | undefined> {
-  const main = result.outputs.find((o) => o.role === env.options.tool.mainRole);
-  if (!main) return undefined;
-  const dest = join(env.paths.thumbnails, `${job.id}.jpg`);
-  try {
-    await mkdir(env.paths.thumbnails, { recursive: true });
-    await makeThumbnail(env.ctx.tools.ffmpeg.path, main.path, dest, env.ctx.signal);
-    return dest;
-  } catch (error) {
-    jobLogger.info(`no thumbnail for ${main.path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    return undefined;
-  }
 }
 
 async function dryRun(jobs: PlannedJob[], paths: BatchPaths, options: BatchOptions, ctx: ToolContext): Promise<InputResult[]> {

@@ -10,10 +10,12 @@ import { makeSeq2ffv1Command } from './commands/seq2ffv1.js';
 import { makeCopyitCommand } from './commands/copyit.js';
 import { makeVerifyCommand } from './commands/verify.js';
 import { makeBatchCommand } from './commands/batch.js';
+import { makeQueueCommand } from './commands/queue.js';
+import { makeWorkerCommand } from './commands/worker.js';
 import { VERSION } from './version.js';
 
 /** One entry per tool; a tool appears here only once it works. */
-const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeCopyitCommand, makeVerifyCommand, makeBatchCommand, makeDoctorCommand, makeDemoCommand];
+const COMMANDS: CommandFactory[] = [makeNormaliseCommand, makeSeq2ffv1Command, makeAccessCommand, makeSipCommand, makeValidateCommand, makeCopyitCommand, makeVerifyCommand, makeBatchCommand, makeQueueCommand, makeWorkerCommand, makeDoctorCommand, makeDemoCommand];
 
 export function makeProgram(env: CommandEnv): Command {
   const program = new Command('avpres')

@@ -1,36 +1,21 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '@avpres/core';
-import { copyitBatchTool, normaliseBatchTool, parseList, runBatch, type BatchOptions, type BatchTool } from '@avpres/batch';
+import { BATCH_TOOL_NAMES, batchToolFor, parseList, runBatch, type BatchOptions, type ToolSpec } from '@avpres/batch';
 import { HASH_ALGORITHMS, isHashAlgorithm } from '@avpres/fixity';
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom, type SharedOptions } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
 import { VERSION } from '../version.js';
 
-const BATCH_TOOLS = ['normalise', 'copyit'] as const;
-
 export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
-  const command = new Command('batch')
-    .description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report')
-    .addArgument(new Command().createArgument('<tool>', `the tool each job runs: ${BATCH_TOOLS.join(', ')}`).choices(BATCH_TOOLS))
-    .requiredOption('-i, --input <file|folder>', 'a collection folder or a file (repeatable)', collect, [])
-    .requiredOption('-o, --output <dir>', 'output folder; each job writes below it, keeping its folder structure')
+  const command = new Command('batch').description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report');
+  addPlanningOptions(command)
     .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
     .option('--jobs <n>', 'jobs at once (default: 1 for normalise, whose encodes use both cores; 4 for copyit)')
     .option('--retry-failed', 'run again the jobs that failed in an earlier run (otherwise they are listed, not retried)')
-    .option('--include <glob>', 'only files matching this glob (repeatable); a glob without / matches file names', collect, [])
-    .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect, [])
-    .option('--ext <list>', 'only these extensions, e.g. mov,avi (default: media files for normalise, every file for copyit)', collect, [])
-    .option('--min-size <size>', 'only files at least this big: bytes, or with k, M, G (e.g. 100M)')
-    .option('--since <date>', 'only files modified at or after this date (e.g. 2026-11-01 or 2026-11-01T18:00Z)')
-    .option('--list <file>', 'only these files: one identifier (file name or stem) or path per line; # comments')
     .option('--no-thumbnails', 'no thumbnails in the report')
-    .option('--slices <n>', 'normalise: FFV1 slices per frame (default from the frame size)')
-    .option('--allow-lossy', 'normalise: also normalise video that is already lossy')
-    .option('--strict', 'normalise: a failed MediaConch policy check fails the job')
-    .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'))
     .addHelpText(
       'after',
       `
@@ -73,11 +58,29 @@ Examples:
   return command;
 }
 
+/** The arguments and flags that choose the jobs: shared by `batch` and `queue add`. */
+export function addPlanningOptions(command: Command): Command {
+  return command
+    .addArgument(new Argument('<tool>', 'the tool each job runs').choices(BATCH_TOOL_NAMES))
+    .requiredOption('-i, --input <file|folder>', 'a collection folder or a file (repeatable)', collect, [])
+    .requiredOption('-o, --output <dir>', 'output folder; each job writes below it, keeping its folder structure')
+    .option('--include <glob>', 'only files matching this glob (repeatable); a glob without / matches file names', collect, [])
+    .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect, [])
+    .option('--ext <list>', 'only these extensions, e.g. mov,avi (default: media files for normalise, every file for copyit)', collect, [])
+    .option('--min-size <size>', 'only files at least this big: bytes, or with k, M, G (e.g. 100M)')
+    .option('--since <date>', 'only files modified at or after this date (e.g. 2026-11-01 or 2026-11-01T18:00Z)')
+    .option('--list <file>', 'only these files: one identifier (file name or stem) or path per line; # comments')
+    .option('--slices <n>', 'normalise: FFV1 slices per frame (default from the frame size)')
+    .option('--allow-lossy', 'normalise: also normalise video that is already lossy')
+    .option('--strict', 'normalise: a failed MediaConch policy check fails the job')
+    .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'));
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function readList(file: string): Promise<{ entries: string[]; base: string }> {
+export async function readList(file: string): Promise<{ entries: string[]; base: string }> {
   const text = await readFile(file, 'utf8').catch((error: Error) => {
     throw new InputError(`--list ${file}: ${error.message}`, { file, cause: error });
   });
@@ -90,7 +93,7 @@ export function batchOptionsFrom(
   opts: Record<string, unknown>,
   shared: SharedOptions,
   cwd: string,
-): { options: BatchOptions; listFile: string | undefined } {
+): { options: BatchOptions; spec: ToolSpec; listFile: string | undefined } {
   const roots = (opts['input'] as string[]).map((i) => resolve(cwd, i));
   if (roots.length === 0) throw new UsageError('expected at least one -i <file|folder>');
   const outputDir = resolve(cwd, String(opts['output']));
@@ -106,23 +109,24 @@ export function batchOptionsFrom(
   const forNormalise = ['slices', 'allowLossy', 'strict'].filter((k) => opts[k] !== undefined);
   if (toolName !== 'normalise' && forNormalise.length) throw new UsageError(`--${kebab(forNormalise[0]!)} goes with batch normalise, not ${toolName}`);
   if (toolName !== 'copyit' && opts['algorithm'] !== 'md5') throw new UsageError(`--algorithm goes with batch copyit, not ${toolName}`);
-  let tool: BatchTool;
+  let spec: ToolSpec;
   if (toolName === 'normalise') {
     const slices = opts['slices'] === undefined ? undefined : Number(opts['slices']);
     if (slices !== undefined && ![4, 6, 9, 12, 16, 24, 30, 36, 42, 48, 56, 64].includes(slices)) {
       throw new UsageError(`--slices: expected one of 4, 6, 9, 12, 16, 24, 30…, got ${String(opts['slices'])}`);
     }
-    tool = normaliseBatchTool({ slices, allowLossy: opts['allowLossy'] === true, strict: opts['strict'] === true, force: shared.force }, VERSION);
+    spec = { tool: 'normalise', options: { slices, allowLossy: opts['allowLossy'] === true, strict: opts['strict'] === true, force: shared.force } };
   } else if (toolName === 'copyit') {
     const algorithm = opts['algorithm'];
     if (!isHashAlgorithm(algorithm)) throw new UsageError(`--algorithm: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(algorithm)}`);
-    tool = copyitBatchTool({ algorithm, force: shared.force });
+    spec = { tool: 'copyit', options: { algorithm, force: shared.force } };
   } else {
-    throw new UsageError(`expected a tool (${BATCH_TOOLS.join(', ')}), got ${toolName}`);
+    throw new UsageError(`expected a tool (${BATCH_TOOL_NAMES.join(', ')}), got ${toolName}`);
   }
   return {
+    spec,
     options: {
-      tool,
+      tool: batchToolFor(spec, VERSION),
       roots,
       outputDir,
       ledgerPath: opts['ledger'] === undefined ? undefined : resolve(cwd, String(opts['ledger'])),
