@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { lstat, mkdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachInput, exitCodeFor, InputError, InterruptedError, mostSerious, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
@@ -45,7 +46,9 @@ export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<
   // Every file under way listens for Ctrl-C on the same signal.
   setMaxListeners(4 * (options.jobs ?? 8) + 16, ctx.signal);
   if (options.manifestDir) await checkDestinationFolder(options.manifestDir);
-  const pool = new HashPool();
+  // One worker per core: while copying, this thread hashes the source and the workers the
+  // re-reads; when re-checking existing copies on a re-run, the workers do all the hashing.
+  const pool = new HashPool({ size: availableParallelism() });
   try {
     return await eachInput(options.sources, (source) => copyOne(source, options, ctx, pool), {
       name: (source) => source,
