@@ -89,6 +89,7 @@ describe.skipIf(!redisServer)(title, () => {
     redis = spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work.dir], { stdio: 'ignore' });
     await waitForPort(port);
     env = { REDIS_URL: `redis://127.0.0.1:${port}` };
+    await makeCapture(fixtureFfmpeg(), { ...SD_V210, seconds: 0.5 }, join(work.dir, 'capture.mov'));
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) process.kill(-w.pid!, 'SIGKILL');
@@ -100,7 +101,6 @@ describe.skipIf(!redisServer)(title, () => {
     const src = join(work.dir, 'in');
     const out = join(work.dir, 'out');
     const capture = join(work.dir, 'capture.mov');
-    await makeCapture(fixtureFfmpeg(), { ...SD_V210, seconds: 0.5 }, capture);
     const captures = ['reel_a/tape_01.mov', 'reel_a/tape 02 é.mov', 'reel_b/-tape_03.mov', 'reel_b/tape_04.mov', 'reel_b/tape_05.mov'];
     for (const rel of captures) {
       await mkdir(join(src, rel, '..'), { recursive: true });
@@ -198,6 +198,39 @@ describe.skipIf(!redisServer)(title, () => {
     survivor.kill('SIGTERM');
     expect([0, 2]).toContain(await exited);
     for (const [rel, md5] of sourceMd5) expect(await md5File(join(src, rel)), `source ${rel} unchanged`).toBe(md5);
+  });
+
+  it('retries a job that fails verification, with backoff, up to --attempts, then lists it failed with its error', async () => {
+    const src = join(work.dir, 'retry-in');
+    const out = join(work.dir, 'retry-out');
+    await mkdir(src, { recursive: true });
+    await copyFile(join(work.dir, 'capture.mov'), join(src, 'tape_77.mov'));
+    const add = await avpres(['queue', 'add', 'normalise', '-i', src, '-o', out, '--attempts', '2', '--backoff', '1'], { env });
+    expect(add.exitCode, add.stderr).toBe(0);
+    // The test hook flips a byte of the output before each verification: every attempt fails with exit 1.
+    const w = spawn(process.execPath, [AVPRES, 'worker', '--lock', '3'], {
+      env: { ...process.env, ...env, AVPRES_TEST_HOOK: 'corrupt-before-verify' },
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    workers.push(w);
+    let stderr = '';
+    w.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    type Status = { failed: { input: string; reason: string; attempts: number }[] };
+    let failed: Status['failed'][number] | undefined;
+    for (let i = 0; i < 240 && !failed; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const s = JSON.parse((await avpres(['queue', 'status', '--json'], { env })).stdout) as Status;
+      failed = s.failed.find((f) => f.input === join(src, 'tape_77.mov'));
+    }
+    expect(failed, 'the job ends failed').toBeDefined();
+    expect(failed!.attempts).toBe(2);
+    expect(failed!.reason).toMatch(/framemd5|differ|verif/i);
+    expect(stderr).toMatch(/attempt 1 of 2 failed; it will be retried/);
+    expect((await filesUnder(out)).filter((f) => f.endsWith('tape_77.mkv'))).toEqual([]);
+    const exited = new Promise<number | null>((resolve) => w.on('exit', (code) => resolve(code)));
+    w.kill('SIGTERM');
+    expect(await exited).toBe(1);
   });
 
   it('queue commands report an unreachable Redis as an environment error (exit 3)', async () => {
