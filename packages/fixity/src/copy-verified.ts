@@ -25,6 +25,8 @@ export interface CopyVerifiedOptions {
    * hashes run at once (on two cores with a HashPool). Default: after the whole copy.
    */
   rereadAfter?: number;
+  /** Ask for the copy to be written back every this many bytes (default 256 MiB), so the final fsync is short. */
+  syncEvery?: number;
   /**
    * fsync the destination folder after the rename (default true). A caller copying many
    * files into one folder may pass false and fsync the folder once at the end instead.
@@ -33,6 +35,8 @@ export interface CopyVerifiedOptions {
   /** Called with the partial file just before its re-read starts (tests corrupt it here). */
   beforeVerify?: (file: string) => Promise<void> | void;
 }
+
+const SYNC_EVERY = 256 * 1024 * 1024;
 
 export interface CopyVerifiedResult {
   hash: string;
@@ -54,6 +58,7 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
   let target: FileHandle | undefined;
   let follower: FileFollower | undefined;
   let sizeHint: number | undefined;
+  let early: Promise<void> | undefined;
   const startReread = async (written: number) => {
     await options.beforeVerify?.(partial);
     follower = (options.reread ?? followFile)(partial, {
@@ -76,10 +81,21 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
       throw fsError(partial, error, 'write');
     });
     const rereadAfter = options.rereadAfter ?? Infinity;
+    const syncEvery = options.syncEvery ?? SYNC_EVERY;
+    let synced = 0;
+    const handle = target;
     const { hash, size } = await copyAndHash(source, target, { src, partial }, algorithm, options, async (written) => {
       if (follower) follower.extend(written);
       else if (written >= rereadAfter) await startReread(written);
+      // Start writing back what is written so far, one request at a time, so the final
+      // fsync of a large copy has little left to do.
+      if (written - synced >= syncEvery && !early) {
+        synced = written;
+        early = handle.datasync().finally(() => (early = undefined));
+        early.catch(() => undefined);
+      }
     }, before.size);
+    await early;
     const after = await source.stat();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || size !== before.size) {
       throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
@@ -109,6 +125,7 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     else await rename(partial, dst);
     return { hash, size };
   } catch (error) {
+    await (early as Promise<void> | undefined)?.catch(() => undefined);
     (follower as FileFollower | undefined)?.abort();
     await (follower as FileFollower | undefined)?.finish().catch(() => undefined);
     await target?.close().catch(() => undefined);
