@@ -17,6 +17,7 @@ import {
 import type { ToolContext } from '@avpres/media';
 import { copyPaths, type CopyPaths } from './copy-paths.js';
 import { CopyProgress, formatRate } from './copy-progress.js';
+import { decideExisting } from './decide-existing.js';
 import { Journal } from './journal.js';
 import { checkDestinationFolder, checkFreeSpace, checkNotInside, formatBytes } from './preflight.js';
 import { scanSource, type SourceFile, type SourceScan } from './scan-source.js';
@@ -58,8 +59,6 @@ export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<
     await pool.close();
   }
 }
-
-type Decision = 'copy' | 'skip' | 'conflict';
 
 interface FileOutcome {
   file: SourceFile;
@@ -136,7 +135,7 @@ async function copyFile(
 ): Promise<FileOutcome> {
   const { logger, signal } = ctx;
   const dst = join(paths.manifestRoot, file.rel);
-  const existing = await decide(file, dst, journal, options, ctx, pool);
+  const existing = await decideExisting(file, dst, journal, options, ctx, pool);
   if (existing.decision === 'skip') {
     logger.debug(`already copied and verified: ${dst}`);
     progress.fileDone(file.size);
@@ -180,49 +179,6 @@ async function copyFile(
     replication.fail(reason);
     throw error;
   }
-}
-
-/**
- * What to do with a file whose copy may already exist. A copy is skipped only once its
- * hash has been re-read and found equal: to the journal of an earlier run (with the same
- * size and mtime as the source), or else to the source itself.
- */
-async function decide(
-  file: SourceFile,
-  dst: string,
-  journal: Journal,
-  options: CopyitOptions,
-  ctx: ToolContext,
-  pool: HashPool,
-): Promise<{ decision: Decision; hash?: string; replacing?: boolean; identical?: boolean }> {
-  const info = await stat(dst).catch(() => undefined);
-  if (!info) return { decision: 'copy' };
-  if (!info.isFile()) throw new InputError(`${dst} exists and is not a file`, { file: dst });
-  const hashOpts = { algorithm: options.algorithm, signal: ctx.signal };
-  const different = () => (options.overwrite ? { decision: 'copy' as const, replacing: true } : { decision: 'conflict' as const });
-  if (info.size !== file.size) return different();
-  const recorded = journal.known.get(file.rel);
-  if (recorded !== undefined && Math.trunc(info.mtimeMs) === Math.trunc(file.mtimeMs)) {
-    if (options.force) return { decision: 'copy', replacing: true, identical: true };
-    const { digest } = await pool.hashFile(dst, hashOpts);
-    const check = ctx.logger.begin('fixity check', `${options.algorithm} of the existing copy ${dst} against the earlier run's record`);
-    if (digest === recorded) {
-      check.succeed(digest);
-      return { decision: 'skip', hash: digest };
-    }
-    check.fail(`${digest}, recorded ${recorded}`);
-    return different();
-  }
-  const [ours, theirs] = await Promise.all([pool.hashFile(file.abs, hashOpts), pool.hashFile(dst, hashOpts)]);
-  const check = ctx.logger.begin('fixity check', `${options.algorithm} of the existing ${dst} against its source`);
-  if (ours.digest !== theirs.digest) {
-    check.fail(`differs: ${theirs.digest}, source ${ours.digest}`);
-    return different();
-  }
-  check.succeed(`identical: ${ours.digest}`);
-  if (options.force) return { decision: 'copy', replacing: true, identical: true };
-  await journal.record({ path: file.rel, hash: ours.digest });
-  return { decision: 'skip', hash: ours.digest };
 }
 
 async function finish(
