@@ -20,6 +20,27 @@ export interface PrepassResult {
   audio: AudioRecord[];
 }
 
+/** A whole file into `reuse` (or a new buffer when it is too small). */
+async function readWhole(path: string, reuse: Buffer | undefined): Promise<{ buffer: Buffer; size: number }> {
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`, { file: path, cause: error });
+  });
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = reuse && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await handle.read(buffer, got, size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (got !== size) throw new InputError(`${path}: shrank while being read (${got} of ${size} bytes)`, { file: path });
+    return { buffer, size };
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readRange(path: string, at: number, length: number): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
@@ -38,7 +59,7 @@ export function relativeName(seq: Sequence, path: string): string {
 }
 
 /**
- * The one read of the scan before the encode: each file is read whole (one buffer, reused),
+ * The one read of the scan before the encode: each file is read whole (two buffers, reused),
  * hashed, checked against the first file's layout, and its header, trailer and non-zero
  * padding bits go into the reversibility data.
  */
@@ -51,28 +72,17 @@ export async function prepass(
   const writer = new ReversibilityWriter(options.partBytes);
   const positions = paddingPositions(layout);
   const manifest: ManifestEntry[] = [];
-  let buffer = Buffer.alloc(0);
   let filesWithPadding = 0;
   let bytes = 0;
+  // Two buffers: the next file is read (in libuv's thread pool) while this one is hashed.
+  const spare: Buffer[] = [];
+  const readAhead = (i: number) => (i < seq.files.length ? readWhole(seq.files[i]!.path, spare.pop()) : undefined);
+  let next = readAhead(0);
   for (const [index, f] of seq.files.entries()) {
     if (options.signal.aborted) throw new InterruptedError('interrupted while reading the scan', { file: f.path });
-    const handle = await open(f.path, 'r').catch((error: unknown) => {
-      throw new InputError(`${f.path}: cannot read (${(error as NodeJS.ErrnoException).code})`, { file: f.path, cause: error });
-    });
-    let size: number;
-    try {
-      size = (await handle.stat()).size;
-      if (buffer.length < size) buffer = Buffer.allocUnsafe(size);
-      let got = 0;
-      while (got < size) {
-        const { bytesRead } = await handle.read(buffer, got, size - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      if (got !== size) throw new InputError(`${f.path}: shrank while being read (${got} of ${size} bytes)`, { file: f.path });
-    } finally {
-      await handle.close();
-    }
+    const { buffer, size } = await next!;
+    next = readAhead(index + 1);
+    next?.catch(() => undefined); // reported when awaited
     const content = buffer.subarray(0, size);
     const frame = describeFrame(content, seq.format, f.path);
     const difference = layoutDifference(layout, frame.layout);
@@ -92,6 +102,7 @@ export async function prepass(
       padding,
     });
     bytes += size;
+    spare.push(buffer);
     options.onFile?.(index + 1, bytes);
   }
   const audio: AudioRecord[] = [];
