@@ -115,8 +115,8 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
   }
   if (ctx.dryRun) {
     if (rawcooked) {
-      ctx.print([rawcooked.path, ...rawcookedEncodeArgs(seq.folder, partialPath(paths.mkv))].join(' '));
-      ctx.print([rawcooked.path, ...rawcookedDecodeArgs(partialPath(paths.mkv), `${paths.work}/rawcooked-decode`)].join(' '));
+      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedEncodeArgs(seq.folder, partialPath(paths.mkv))]));
+      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedDecodeArgs(partialPath(paths.mkv), join(paths.work, 'rawcooked-decode'))]));
     }
     if (!rawcooked || options.engine === 'auto') {
       ctx.print(JSON.stringify([ctx.tools.ffmpeg.path, ...dryRunEncodeArgs(job, { context: options.context ?? false })]));
