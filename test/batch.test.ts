@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, fixtureFfmpeg, makeCapture, SD_V210 } from '@avpres/fixtures';
+import { fixture, fixtureFfmpeg, makeCapture, SD_V210, sequenceFixture } from '@avpres/fixtures';
 import { AVPRES, avpres, md5File, tempDir } from './helpers/cli.js';
 
 // End-to-end: `avpres batch` run as a user would, over a folder of mixed inputs, with a
@@ -396,5 +396,52 @@ describe('avpres batch normalise killed mid-job, then run again', () => {
     }
     const unknownTool = await avpres(['batch', 'transcode', '-i', work.dir, '-o', join(work.dir, 'x')]);
     expect(unknownTool.exitCode).toBe(2);
+  });
+});
+
+describe('avpres batch over folder units', () => {
+  it('seq2ffv1: one job per sequence folder (a lone subfolder counts as its parent), outputs named after the folder, a truncated scan listed', async () => {
+    const src = join(work.dir, 'seq', 'in');
+    const out = join(work.dir, 'seq', 'out');
+    await cp(await sequenceFixture('dpx-rgb10-be'), join(src, 'reels', 'reel_01'), { recursive: true });
+    await cp(await sequenceFixture('dpx-nested'), join(src, 'reels', 'reel_02'), { recursive: true });
+    await cp(await sequenceFixture('dpx-truncated'), join(src, 'reel_03'), { recursive: true });
+    const r = await avpres(['batch', 'seq2ffv1', '-i', src, '-o', out, '--engine', 'builtin', '--json']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    const s = new Map(json(r.stdout).inputs.map((i) => [relative(src, i.input), i]));
+    expect([...s.keys()].sort()).toEqual(['reel_03', 'reels/reel_01', 'reels/reel_02']);
+    expect(s.get('reels/reel_01')!.status).toBe('done');
+    expect(s.get('reels/reel_02')!.status).toBe('done');
+    expect(s.get('reel_03')!.reason).toMatch(/truncated DPX/);
+    expect(existsSync(join(out, 'reels', 'reel_01.mkv'))).toBe(true);
+    expect(existsSync(join(out, 'reels', 'reel_02.mkv'))).toBe(true);
+    await expectReportMatchesLedger(join(out, 'avpres-batch', 'seq2ffv1-report.html'), join(out, 'avpres-batch', 'seq2ffv1.ledger.jsonl'));
+  });
+
+  it('validate: one job per package, a damaged one fails with exit 1; a re-run keeps unchanged packages and sees a changed one as a new job', async () => {
+    const root = join(work.dir, 'val');
+    const objects = join(root, 'objects');
+    await mkdir(objects, { recursive: true });
+    await writeFile(join(objects, 'a.txt'), 'first object\n');
+    await writeFile(join(objects, 'b.txt'), 'second object\n');
+    const sips = join(root, 'sips');
+    for (const [file, oe, layout] of [['a.txt', 'oe0001', 'ifi'], ['b.txt', 'oe0002', 'ifi'], ['a.txt', 'oe0003', 'bagit']] as const) {
+      const made = await avpres(['sip', '-i', join(objects, file), '-o', sips, '--oe', oe, '--layout', layout, '-q']);
+      expect(made.exitCode, made.stderr).toBe(0);
+    }
+    const args = ['batch', 'validate', '-i', sips, '-o', join(root, 'out'), '--json'];
+    const clean = await avpres(args);
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(json(clean.stdout).inputs.map((i) => i.status)).toEqual(['done', 'done', 'done']);
+
+    const oe2 = join(sips, 'oe0002');
+    const uuid = (await readdir(oe2)).find((n) => !n.includes('manifest') && !n.startsWith('.'))!;
+    await appendFile(join(oe2, uuid, 'objects', 'b.txt'), 'damage');
+    const again = await avpres(args);
+    expect(again.exitCode, again.stderr).toBe(1);
+    const byPath = new Map(json(again.stdout).inputs.map((i) => [relative(sips, i.input), i]));
+    expect(byPath.get(`oe0002/${uuid}`)!.status).toBe('failed');
+    expect(again.stderr).toMatch(/checksum mismatch/);
+    for (const [rel, i] of byPath) if (!rel.startsWith('oe0002')) expect(i.reason, rel).toMatch(/input is unchanged/);
   });
 });

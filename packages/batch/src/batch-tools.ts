@@ -5,6 +5,8 @@ import { copyit } from '@avpres/copyit';
 import type { HashAlgorithm } from '@avpres/fixity';
 import type { ToolContext } from '@avpres/media';
 import { MEDIA_EXTENSIONS, normalise } from '@avpres/normalise';
+import { seq2ffv1, type Engine } from '@avpres/seq2ffv1';
+import { validateTool } from '@avpres/sip';
 import type { PlannedJob } from './job.js';
 import type { PlanTool } from './plan.js';
 
@@ -14,6 +16,8 @@ export interface BatchTool extends PlanTool {
   defaultJobs: number;
   /** The role of the output the report's size, ratio and thumbnail come from. */
   mainRole: string;
+  /** A done job without outputs (a check) is not redone while its input is unchanged. */
+  keepDoneWithoutOutputs?: boolean;
   /** Whether a job's main output is a picture worth a thumbnail. */
   isVideo(job: PlannedJob): boolean;
   run(job: PlannedJob, ctx: ToolContext): Promise<InputResult[]>;
@@ -81,10 +85,52 @@ function extension(path: string): string {
   return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
 
-/** A tool and its options as plain data: what a queued job carries to a worker. */
-export type ToolSpec = { tool: 'normalise'; options: NormaliseBatchOptions } | { tool: 'copyit'; options: CopyitBatchOptions };
+export interface Seq2ffv1BatchOptions {
+  engine: Engine;
+  allowGaps: boolean;
+  force: boolean;
+}
 
-export const BATCH_TOOL_NAMES = ['normalise', 'copyit'] as const;
+/** seq2ffv1, one sequence folder per job (outputs named after the folder, beside its siblings' below the output). */
+export function seq2ffv1BatchTool(options: Seq2ffv1BatchOptions): BatchTool {
+  return {
+    name: 'seq2ffv1',
+    unit: 'sequence',
+    extensions: undefined,
+    identityOptions: { engine: options.engine, allowGaps: options.allowGaps },
+    defaultJobs: 1,
+    mainRole: 'preservation master',
+    outputKey: (job) => join(job.outputDir, basename(job.input.path)),
+    isVideo: () => true,
+    run: (job, ctx) => seq2ffv1({ inputs: [job.input.path], outputDir: job.outputDir, engine: options.engine, allowGaps: options.allowGaps, force: options.force }, ctx),
+  };
+}
+
+/** validate, one package per job: writes nothing, so a done job is kept while the package is unchanged. */
+export function validateBatchTool(): BatchTool {
+  return {
+    name: 'validate',
+    unit: 'package',
+    extensions: undefined,
+    identityOptions: {},
+    // Hashing is CPU-bound (md5 about 580 MB/s per core): two packages at once on two cores.
+    defaultJobs: 2,
+    mainRole: '',
+    keepDoneWithoutOutputs: true,
+    outputKey: (job) => job.input.path,
+    isVideo: () => false,
+    run: (job, ctx) => validateTool({ packages: [job.input.path] }, ctx),
+  };
+}
+
+/** A tool and its options as plain data: what a queued job carries to a worker. */
+export type ToolSpec =
+  | { tool: 'normalise'; options: NormaliseBatchOptions }
+  | { tool: 'copyit'; options: CopyitBatchOptions }
+  | { tool: 'seq2ffv1'; options: Seq2ffv1BatchOptions }
+  | { tool: 'validate'; options: Record<string, never> };
+
+export const BATCH_TOOL_NAMES = ['normalise', 'copyit', 'seq2ffv1', 'validate'] as const;
 
 export function batchToolFor(spec: ToolSpec, version: string): BatchTool {
   switch (spec.tool) {
@@ -92,5 +138,9 @@ export function batchToolFor(spec: ToolSpec, version: string): BatchTool {
       return normaliseBatchTool(spec.options, version);
     case 'copyit':
       return copyitBatchTool(spec.options);
+    case 'seq2ffv1':
+      return seq2ffv1BatchTool(spec.options);
+    case 'validate':
+      return validateBatchTool();
   }
 }

@@ -2,12 +2,15 @@ export { runBatch, type BatchOptions } from './run-batch.js';
 export {
   normaliseBatchTool,
   copyitBatchTool,
+  seq2ffv1BatchTool,
+  validateBatchTool,
   batchToolFor,
   BATCH_TOOL_NAMES,
   type BatchTool,
   type ToolSpec,
   type NormaliseBatchOptions,
   type CopyitBatchOptions,
+  type Seq2ffv1BatchOptions,
 } from './batch-tools.js';
 export { executeJob, type JobEnv } from './execute-job.js';
 export { planJobs, parseList, type Plan, type PlanFilters, type PlanProblem, type PlanTool } from './plan.js';
@@ -25,3 +28,4 @@ export { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queue-da
 export { enqueueJobs, type EnqueueOptions, type EnqueuedJob } from './enqueue.js';
 export { queueStatus, type QueueStatus } from './queue-status.js';
 export { runWorker, type WorkerOptions } from './run-worker.js';
+export { findSequenceFolders, findPackages, type JobUnit, type FoundUnit } from './units.js';

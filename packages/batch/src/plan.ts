@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { isJunk } from '@avpres/copyit';
 import { globMatcher } from './glob.js';
 import { jobId, type PlannedJob } from './job.js';
+import { findPackages, findSequenceFolders, type FoundUnit, type JobUnit } from './units.js';
 
 /** Which files become jobs. Every filter given must pass. */
 export interface PlanFilters {
@@ -21,6 +22,8 @@ export interface PlanFilters {
 /** What the planner needs from a tool. */
 export interface PlanTool {
   name: string;
+  /** What one job takes (default: a file). */
+  unit?: JobUnit;
   /** Extensions the tool takes by default (lower case, with the dot); undefined: every file. */
   extensions: ReadonlySet<string> | undefined;
   /** The options that change the output (part of the job identity). */
@@ -42,13 +45,7 @@ export interface Plan {
   filteredOut: number;
 }
 
-interface Candidate {
-  path: string;
-  rel: string;
-  relDir: string;
-  size: number;
-  mtimeMs: number;
-}
+type Candidate = FoundUnit;
 
 /**
  * One job per file under the roots (a file root is a job by itself), in a stable order.
@@ -64,11 +61,21 @@ export async function planJobs(roots: readonly string[], outputDir: string, tool
       problems.push({ input: root, reason: info.code === 'ENOENT' ? 'no such file or folder' : info.message });
       continue;
     }
-    if (info.isFile()) candidates.push({ path: root, rel: basename(root), relDir: '', size: info.size, mtimeMs: info.mtimeMs });
-    else await walk(root, root, outputDir, candidates);
+    const unit = tool.unit ?? 'file';
+    if (unit === 'file') {
+      if (info.isFile()) candidates.push({ path: root, rel: basename(root), relDir: '', size: info.size, mtimeMs: info.mtimeMs });
+      else await walk(root, root, outputDir, candidates);
+    } else if (!info.isDirectory()) {
+      problems.push({ input: root, reason: `not a folder: avpres ${tool.name} takes ${unit === 'sequence' ? 'sequence folders' : 'package folders'}` });
+    } else {
+      const found = await (unit === 'sequence' ? findSequenceFolders(root, outputDir) : findPackages(root, outputDir));
+      if (found.length === 0) problems.push({ input: root, reason: `no ${unit === 'sequence' ? 'DPX/TIFF sequence folders' : 'packages (IFI or BagIt)'} found here` });
+      candidates.push(...found);
+    }
   }
 
-  const exts = filters.extensions ?? tool.extensions;
+  // Extensions pick files; folder units are chosen by what they hold.
+  const exts = (tool.unit ?? 'file') === 'file' ? (filters.extensions ?? tool.extensions) : undefined;
   const include = filters.include.length ? globMatcher(filters.include) : () => true;
   const exclude = globMatcher(filters.exclude);
   const passes = (c: Candidate) =>

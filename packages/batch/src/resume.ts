@@ -7,6 +7,8 @@ export type ResumeDecision =
 
 export interface ResumeOptions {
   force: boolean;
+  /** A done job with no outputs (a validation) is kept as long as its input is unchanged (its identity says so). */
+  keepDoneWithoutOutputs?: boolean;
   retryFailed: boolean;
   signal?: AbortSignal | undefined;
 }
@@ -31,8 +33,11 @@ export async function decideResume(job: JobSummary | undefined, options: ResumeO
       reason: `failed in an earlier batch, not retried (--retry-failed retries it): ${job.last?.reason ?? 'no reason recorded'}`,
     };
   }
-  const record = job.lastDone;
+  const record = job.lastDone ?? (job.state === 'done' ? job.last : undefined);
   if (!record) return { action: 'run', note: `${job.state} before without outputs: run again` };
+  if (options.keepDoneWithoutOutputs && job.state === 'done' && (record.outputs ?? []).length === 0) {
+    return { action: 'keep', status: 'skipped', exitCode: 0, reason: `done in an earlier batch (${record.time}); the input is unchanged (same total size and newest mtime)` };
+  }
   const hashed = (record.outputs ?? []).filter((o) => o.md5 !== undefined);
   if (hashed.length === 0) return { action: 'run', note: 'no output checksums recorded: run again' };
   for (const output of hashed) {

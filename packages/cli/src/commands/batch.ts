@@ -13,14 +13,15 @@ export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
   const command = new Command('batch').description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report');
   addPlanningOptions(command)
     .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
-    .option('--jobs <n>', 'jobs at once (default: 1 for normalise, whose encodes use both cores; 4 for copyit)')
+    .option('--jobs <n>', 'jobs at once (default: 1 for normalise and seq2ffv1, whose encodes use both cores; 4 for copyit; 2 for validate)')
     .option('--retry-failed', 'run again the jobs that failed in an earlier run (otherwise they are listed, not retried)')
     .option('--no-thumbnails', 'no thumbnails in the report')
     .addHelpText(
       'after',
       `
-One job per input file: its outputs go to <output>/<its folder below the input root>/,
-with the names the tool gives them. Every state change is appended to the ledger
+One job per input unit: a media file (normalise), a file (copyit), a DPX/TIFF sequence
+folder (seq2ffv1), a package (validate). Outputs go to <output>/<its folder below the
+input root>/, with the names the tool gives them. Every state change is appended to the ledger
 (planned, running, done, failed, skipped, interrupted), fsynced. Running the same command
 again resumes: done jobs whose outputs still have their recorded md5 are skipped, jobs
 left running by a kill or interrupted by Ctrl-C are redone from scratch, failed ones are
@@ -35,7 +36,9 @@ Examples:
   $ avpres batch normalise -i /captures -o /archive/ffv1 --retry-failed --json > batch.json
   $ avpres batch copyit -i /mnt/old_store -o /mnt/new_store --jobs 4 --exclude '*.tmp'
   $ avpres batch copyit -i /mnt/old_store -o /mnt/new_store --list migrate.txt
-  $ avpres batch normalise -i /captures -o /archive/ffv1 --ext mov --since 2026-11-01 --dry-run`,
+  $ avpres batch normalise -i /captures -o /archive/ffv1 --ext mov --since 2026-11-01 --dry-run
+  $ avpres batch seq2ffv1 -i /scans -o /archive/film --engine builtin
+  $ avpres batch validate -i /archive/sips -o /reports/validate-2026-11`,
     );
   addSharedOptions(command);
   command.action(async (toolName: string, opts: Record<string, unknown>) => {
@@ -73,7 +76,9 @@ export function addPlanningOptions(command: Command): Command {
     .option('--slices <n>', 'normalise: FFV1 slices per frame (default from the frame size)')
     .option('--allow-lossy', 'normalise: also normalise video that is already lossy')
     .option('--strict', 'normalise: a failed MediaConch policy check fails the job')
-    .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'));
+    .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'))
+    .option('--engine <name>', 'seq2ffv1: auto, rawcooked or builtin (default auto)')
+    .option('--allow-gaps', 'seq2ffv1: accept sequences with missing frame numbers');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -108,6 +113,11 @@ export function batchOptionsFrom(
   const extensions = extList.length ? new Set(extList.map((e) => (e.startsWith('.') ? e : `.${e}`))) : undefined;
   const forNormalise = ['slices', 'allowLossy', 'strict'].filter((k) => opts[k] !== undefined);
   if (toolName !== 'normalise' && forNormalise.length) throw new UsageError(`--${kebab(forNormalise[0]!)} goes with batch normalise, not ${toolName}`);
+  const forSeq2ffv1 = ['engine', 'allowGaps'].filter((k) => opts[k] !== undefined);
+  if (toolName !== 'seq2ffv1' && forSeq2ffv1.length) throw new UsageError(`--${kebab(forSeq2ffv1[0]!)} goes with batch seq2ffv1, not ${toolName}`);
+  if ((toolName === 'seq2ffv1' || toolName === 'validate') && extensions) {
+    throw new UsageError(`--ext picks files; batch ${toolName} takes ${toolName === 'seq2ffv1' ? 'sequence folders' : 'packages'} (use --include/--exclude)`);
+  }
   if (toolName !== 'copyit' && opts['algorithm'] !== 'md5') throw new UsageError(`--algorithm goes with batch copyit, not ${toolName}`);
   let spec: ToolSpec;
   if (toolName === 'normalise') {
@@ -120,6 +130,12 @@ export function batchOptionsFrom(
     const algorithm = opts['algorithm'];
     if (!isHashAlgorithm(algorithm)) throw new UsageError(`--algorithm: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(algorithm)}`);
     spec = { tool: 'copyit', options: { algorithm, force: shared.force } };
+  } else if (toolName === 'seq2ffv1') {
+    const engine = String(opts['engine'] ?? 'auto');
+    if (engine !== 'auto' && engine !== 'rawcooked' && engine !== 'builtin') throw new UsageError(`--engine: expected auto, rawcooked or builtin, got ${engine}`);
+    spec = { tool: 'seq2ffv1', options: { engine, allowGaps: opts['allowGaps'] === true, force: shared.force } };
+  } else if (toolName === 'validate') {
+    spec = { tool: 'validate', options: {} };
   } else {
     throw new UsageError(`expected a tool (${BATCH_TOOL_NAMES.join(', ')}), got ${toolName}`);
   }
