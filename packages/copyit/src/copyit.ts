@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { lstat, mkdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachInput, exitCodeFor, InputError, InterruptedError, mostSerious, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
@@ -9,7 +8,8 @@ import {
   fsError,
   fsyncDir,
   hashFile,
-  HashPool,
+  sharedHashPool,
+  type HashPool,
   writeManifest,
   type HashAlgorithm,
   type ManifestEntry,
@@ -49,15 +49,12 @@ export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<
   if (options.manifestDir) await checkDestinationFolder(options.manifestDir);
   // One worker per core: while copying, this thread hashes the source and the workers the
   // re-reads; when re-checking existing copies on a re-run, the workers do all the hashing.
-  const pool = new HashPool({ size: availableParallelism() });
-  try {
-    return await eachInput(options.sources, (source) => copyOne(source, options, ctx, pool), {
-      name: (source) => source,
-      onFailure: (source, error) => ctx.logger.error(`${source}: ${error instanceof Error ? error.message : String(error)}`),
-    });
-  } finally {
-    await pool.close();
-  }
+  // Shared by every copyit call in the process (a batch runs many at once).
+  const pool = sharedHashPool();
+  return eachInput(options.sources, (source) => copyOne(source, options, ctx, pool), {
+    name: (source) => source,
+    onFailure: (source, error) => ctx.logger.error(`${source}: ${error instanceof Error ? error.message : String(error)}`),
+  });
 }
 
 interface FileOutcome {

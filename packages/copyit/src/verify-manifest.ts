@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { ExitCode, type InputResult } from '@avpres/core';
-import { HashPool, readManifest, verifyFolder, type HashAlgorithm } from '@avpres/fixity';
+import { readManifest, sharedHashPool, verifyFolder, type HashAlgorithm } from '@avpres/fixity';
 import type { ToolContext } from '@avpres/media';
 import { CopyProgress, formatRate } from './copy-progress.js';
 import { isJunk } from './junk.js';
@@ -31,7 +30,7 @@ export async function verifyManifest(options: VerifyOptions, ctx: ToolContext): 
     ctx.print(`hash ${expected.length} files listed in ${options.manifest} under ${folder}, and look for unlisted files`);
     return [{ input: options.manifest, status: 'skipped', exitCode: 0, reason: 'dry run: nothing read', outputs: [] }];
   }
-  const pool = new HashPool({ size: availableParallelism() });
+  const pool = sharedHashPool();
   const progress = new CopyProgress(logger, `verify ${basename(options.manifest)}`, 0, expected.length);
   const check = logger.begin('fixity check', `${options.manifest} against ${folder}`);
   let total = 0;
@@ -79,6 +78,5 @@ export async function verifyManifest(options: VerifyOptions, ctx: ToolContext): 
     throw error;
   } finally {
     progress.end();
-    await pool.close();
   }
 }

@@ -145,6 +145,17 @@ export class HashPool {
   }
 }
 
+let shared: HashPool | undefined;
+
+/**
+ * One pool for the whole process (one worker per core), for callers that run many copies
+ * or checks, possibly at once: workers start once and idle ones never keep the process
+ * alive, so it need not be closed.
+ */
+export function sharedHashPool(): HashPool {
+  return (shared ??= new HashPool({ size: availableParallelism() }));
+}
+
 function rebuildError(path: string, reply: Extract<PoolReply, { type: 'error' }>): Error {
   if (reply.name === 'InterruptedError') return new InterruptedError(reply.message, { file: path });
   if (reply.code) return fsError(path, Object.assign(new Error(reply.message), { code: reply.code }), 'read');

@@ -47,4 +47,4 @@ export {
 export { copyFileVerified, fileMatches, type CopyVerifiedOptions, type CopyVerifiedResult } from './copy-verified.js';
 export { fsError } from './fs-error.js';
 export { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
-export { HashPool } from './hash-pool.js';
+export { HashPool, sharedHashPool } from './hash-pool.js';
