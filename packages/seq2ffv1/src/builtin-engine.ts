@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '@avpres/core';
 import { partialPath, type ManifestEntry } from '@avpres/fixity';
-import { ffmpegInvocation, programRun, runProgram, type ToolContext } from '@avpres/media';
+import { ffmpegInvocation, mediainfoXml, programRun, runProgram, type ToolContext } from '@avpres/media';
 import { buildEncodeArgs } from './ffv1-args.js';
 import { sequenceChanges } from './find-sequence.js';
 import type { Job } from './job.js';
@@ -21,6 +21,8 @@ export interface EngineOutcome {
   manifest: ManifestEntry[];
   check: ReversalCheck;
   details: Record<string, unknown>;
+  /** MediaInfo XML of the MKV, when the engine already started it (it overlaps the check). */
+  mediainfo?: Promise<string> | undefined;
 }
 
 /** Where ffmpeg reads the frames: the folder itself, or numbered links when names are irregular or have gaps. */
@@ -115,8 +117,12 @@ export async function encodeBuiltin(job: Job, options: BuiltinOptions, ctx: Tool
   }
 
   await ctx.testHook?.('before-verify', partialPath(paths.mkv));
+  // MediaInfo reads the MKV while the check decodes it (mostly waiting on reads): wall time saved.
+  const mediainfo = mediainfoXml(partialPath(paths.mkv));
+  mediainfo.catch(() => undefined); // awaited by the caller once the check has passed
   const check = await checkReversal(partialPath(paths.mkv), pre.manifest, ctx, { framemd5: partialPath(paths.framemd5), label, onStderr: ffmpegLog });
   return {
+    mediainfo,
     engine: 'builtin',
     manifest: pre.manifest,
     check,

@@ -160,8 +160,8 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
 async function finish(job: Job, outcome: EngineOutcome, ffmpegLog: string, ctx: ToolContext): Promise<InputResult> {
   const { paths, seq } = job;
   const mkvPartial = partialPath(paths.mkv);
-  const xml = await mediainfoXml(mkvPartial);
-  await writeFile(partialPath(paths.mediainfo), xml.replaceAll(mkvPartial, paths.mkv));
+  const xml = await (outcome.mediainfo ?? mediainfoXml(mkvPartial));
+  await writeFile(partialPath(paths.mediainfo), xml);
   await writeFile(partialPath(paths.sourceManifest), formatManifest(outcome.manifest));
   await writeFile(partialPath(paths.ffmpegLog), ffmpegLog);
   const outputs: OutputRecord[] = [];
