@@ -11,6 +11,7 @@ export function fsError(file: string, error: unknown, doing: 'read' | 'write' = 
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' && doing === 'read') return new InputError(`${file}: no such file`, { file, cause: error });
   if (code === 'EISDIR') return new InputError(`${file}: is a folder, not a file`, { file, cause: error });
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new InputError(`${file}: a file is in the way of a folder`, { file, cause: error });
   if (code === 'ENOSPC' || code === 'EDQUOT') return new EnvironmentError(`${file}: no space left on the destination`, { file, cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new EnvironmentError(`${file}: permission denied (cannot ${doing})`, { file, cause: error });
   if (code !== undefined && ENVIRONMENT.has(code)) return new EnvironmentError(`${file}: cannot ${doing} (${code})`, { file, cause: error });
