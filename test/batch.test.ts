@@ -399,7 +399,29 @@ describe('avpres batch normalise killed mid-job, then run again', () => {
   });
 });
 
-describe('avpres batch over folder units', () => {
+describe('avpres batch with the other tools', () => {
+  it('access: one MP4 per master with the access options given, a broken master listed, and the report matching the ledger', async () => {
+    const src = join(work.dir, 'acc', 'in');
+    const out = join(work.dir, 'acc', 'out');
+    await mkdir(join(src, 'reel_a'), { recursive: true });
+    await copyFile(capture, join(src, 'reel_a', 'tape_31.mov'));
+    await copyFile(capture, join(src, 'tape 32 é.mov'));
+    await copyFile(await fixture('not-media'), join(src, 'reel_a', 'not-media.mov'));
+    const r = await avpres(['batch', 'access', '-i', src, '-o', out, '--preset', 'veryfast', '--watermark', 'none', '--json']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    const s = new Map(json(r.stdout).inputs.map((i) => [relative(src, i.input), i]));
+    expect(s.get('reel_a/tape_31.mov')!.status).toBe('done');
+    expect(s.get('tape 32 é.mov')!.status).toBe('done');
+    expect(s.get('reel_a/not-media.mov')!.reason).toMatch(/not readable as media/);
+    expect(existsSync(join(out, 'reel_a', 'tape_31_access.mp4'))).toBe(true);
+    expect(existsSync(join(out, 'tape 32 é_access.mp4'))).toBe(true);
+    await expectReportMatchesLedger(join(out, 'avpres-batch', 'access-report.html'), join(out, 'avpres-batch', 'access.ledger.jsonl'));
+    const wrongTool = await avpres(['batch', 'copyit', '-i', src, '-o', out, '--crf', '20']);
+    expect(wrongTool.exitCode).toBe(2);
+    expect(wrongTool.stderr).toMatch(/--crf goes with batch access, not copyit/);
+  });
+
+
   it('seq2ffv1: one job per sequence folder (a lone subfolder counts as its parent), outputs named after the folder, a truncated scan listed', async () => {
     const src = join(work.dir, 'seq', 'in');
     const out = join(work.dir, 'seq', 'out');

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EnvironmentError, type InputResult } from '@avpres/core';
+import { access, ACCESS_ROLE, accessOutputPath, type AccessOptions } from '@avpres/access';
 import { copyit } from '@avpres/copyit';
 import type { HashAlgorithm } from '@avpres/fixity';
 import type { ToolContext } from '@avpres/media';
@@ -123,14 +124,33 @@ export function validateBatchTool(): BatchTool {
   };
 }
 
+/** access's options less its inputs and output folder (the job gives those). */
+export type AccessBatchOptions = Omit<AccessOptions, 'inputs' | 'outputDir'>;
+
+/** access, one master per job; one at a time by default (x264 uses both cores). */
+export function accessBatchTool(options: AccessBatchOptions): BatchTool {
+  const { force, ...identity } = options;
+  return {
+    name: 'access',
+    extensions: MEDIA_EXTENSIONS,
+    identityOptions: identity,
+    defaultJobs: 1,
+    mainRole: ACCESS_ROLE,
+    outputKey: (job) => accessOutputPath(job.input.path, job.outputDir),
+    isVideo: () => true,
+    run: (job, ctx) => access({ ...options, force, inputs: [job.input.path], outputDir: job.outputDir }, ctx),
+  };
+}
+
 /** A tool and its options as plain data: what a queued job carries to a worker. */
 export type ToolSpec =
   | { tool: 'normalise'; options: NormaliseBatchOptions }
   | { tool: 'copyit'; options: CopyitBatchOptions }
   | { tool: 'seq2ffv1'; options: Seq2ffv1BatchOptions }
+  | { tool: 'access'; options: AccessBatchOptions }
   | { tool: 'validate'; options: Record<string, never> };
 
-export const BATCH_TOOL_NAMES = ['normalise', 'copyit', 'seq2ffv1', 'validate'] as const;
+export const BATCH_TOOL_NAMES = ['normalise', 'copyit', 'seq2ffv1', 'access', 'validate'] as const;
 
 export function batchToolFor(spec: ToolSpec, version: string): BatchTool {
   switch (spec.tool) {
@@ -140,6 +160,8 @@ export function batchToolFor(spec: ToolSpec, version: string): BatchTool {
       return copyitBatchTool(spec.options);
     case 'seq2ffv1':
       return seq2ffv1BatchTool(spec.options);
+    case 'access':
+      return accessBatchTool(spec.options);
     case 'validate':
       return validateBatchTool();
   }

@@ -4,6 +4,7 @@ export {
   copyitBatchTool,
   seq2ffv1BatchTool,
   validateBatchTool,
+  accessBatchTool,
   batchToolFor,
   BATCH_TOOL_NAMES,
   type BatchTool,
@@ -11,6 +12,7 @@ export {
   type NormaliseBatchOptions,
   type CopyitBatchOptions,
   type Seq2ffv1BatchOptions,
+  type AccessBatchOptions,
 } from './batch-tools.js';
 export { executeJob, type JobEnv } from './execute-job.js';
 export { planJobs, parseList, type Plan, type PlanFilters, type PlanProblem, type PlanTool } from './plan.js';

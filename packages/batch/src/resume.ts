@@ -56,6 +56,6 @@ export async function decideResume(job: JobSummary | undefined, options: ResumeO
     action: 'keep',
     status: 'skipped',
     exitCode: 0,
-    reason: `done in an earlier batch (${record.time}); ${hashed.length} output${hashed.length === 1 ? '' : 's'} still match the recorded md5`,
+    reason: `done in an earlier batch (${record.time}); ${hashed.length === 1 ? '1 output still matches its' : `${hashed.length} outputs still match their`} recorded md5`,
   };
 }

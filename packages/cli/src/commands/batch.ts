@@ -5,6 +5,7 @@ import { InputError, UsageError } from '@avpres/core';
 import { BATCH_TOOL_NAMES, batchToolFor, parseList, runBatch, type BatchOptions, type ToolSpec } from '@avpres/batch';
 import { HASH_ALGORITHMS, isHashAlgorithm } from '@avpres/fixity';
 import type { CommandEnv } from '../command-env.js';
+import { accessOptionsFrom, makeAccessCommand } from './access.js';
 import { addSharedOptions, sharedOptionsFrom, type SharedOptions } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
 import { VERSION } from '../version.js';
@@ -13,13 +14,13 @@ export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
   const command = new Command('batch').description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report');
   addPlanningOptions(command)
     .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
-    .option('--jobs <n>', 'jobs at once (default: 1 for normalise and seq2ffv1, whose encodes use both cores; 4 for copyit; 2 for validate)')
+    .option('--jobs <n>', 'jobs at once (default: 1 for normalise, seq2ffv1 and access, whose encodes use both cores; 4 for copyit; 2 for validate)')
     .option('--retry-failed', 'run again the jobs that failed in an earlier run (otherwise they are listed, not retried)')
     .option('--no-thumbnails', 'no thumbnails in the report')
     .addHelpText(
       'after',
       `
-One job per input unit: a media file (normalise), a file (copyit), a DPX/TIFF sequence
+One job per input unit: a media file (normalise, access), a file (copyit), a DPX/TIFF sequence
 folder (seq2ffv1), a package (validate). Outputs go to <output>/<its folder below the
 input root>/, with the names the tool gives them. Every state change is appended to the ledger
 (planned, running, done, failed, skipped, interrupted), fsynced. Running the same command
@@ -38,6 +39,7 @@ Examples:
   $ avpres batch copyit -i /mnt/old_store -o /mnt/new_store --list migrate.txt
   $ avpres batch normalise -i /captures -o /archive/ffv1 --ext mov --since 2026-11-01 --dry-run
   $ avpres batch seq2ffv1 -i /scans -o /archive/film --engine builtin
+  $ avpres batch access -i /archive/ffv1 -o /web --copyright "© 2026 Example Film Archive"
   $ avpres batch validate -i /archive/sips -o /reports/validate-2026-11`,
     );
   addSharedOptions(command);
@@ -69,7 +71,7 @@ export function addPlanningOptions(command: Command): Command {
     .requiredOption('-o, --output <dir>', 'output folder; each job writes below it, keeping its folder structure')
     .option('--include <glob>', 'only files matching this glob (repeatable); a glob without / matches file names', collect, [])
     .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect, [])
-    .option('--ext <list>', 'only these extensions, e.g. mov,avi (default: media files for normalise, every file for copyit)', collect, [])
+    .option('--ext <list>', 'only these extensions, e.g. mov,avi (default: media files for normalise and access, every file for copyit)', collect, [])
     .option('--min-size <size>', 'only files at least this big: bytes, or with k, M, G (e.g. 100M)')
     .option('--since <date>', 'only files modified at or after this date (e.g. 2026-11-01 or 2026-11-01T18:00Z)')
     .option('--list <file>', 'only these files: one identifier (file name or stem) or path per line; # comments')
@@ -78,7 +80,17 @@ export function addPlanningOptions(command: Command): Command {
     .option('--strict', 'normalise: a failed MediaConch policy check fails the job')
     .addOption(new Option('--algorithm <name>', `copyit: hash, one of ${HASH_ALGORITHMS.join(', ')}`).default('md5'))
     .option('--engine <name>', 'seq2ffv1: auto, rawcooked or builtin (default auto)')
-    .option('--allow-gaps', 'seq2ffv1: accept sequences with missing frame numbers');
+    .option('--allow-gaps', 'seq2ffv1: accept sequences with missing frame numbers')
+    .option('--start <time>', 'access: start each copy at this time')
+    .option('--end <time>', 'access: stop each copy at this time of its source')
+    .option('--duration <time>', 'access: length of each copy (instead of --end)')
+    .option('--deinterlace <mode>', 'access: auto, on or off (default auto)')
+    .option('--watermark <png|none>', 'access: watermark image, or none (default: the © mark)')
+    .option('--watermark-opacity <0-1>', 'access: watermark opacity (default 0.2)')
+    .option('--copyright <text>', 'access: copyright statement for the MP4')
+    .option('--crf <n>', 'access: x264 constant rate factor (default 18)')
+    .option('--preset <name>', 'access: x264 preset (default slow)')
+    .option('--audio-bitrate <rate>', 'access: AAC bitrate (default 192k)');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -113,6 +125,8 @@ export function batchOptionsFrom(
   const extensions = extList.length ? new Set(extList.map((e) => (e.startsWith('.') ? e : `.${e}`))) : undefined;
   const forNormalise = ['slices', 'allowLossy', 'strict'].filter((k) => opts[k] !== undefined);
   if (toolName !== 'normalise' && forNormalise.length) throw new UsageError(`--${kebab(forNormalise[0]!)} goes with batch normalise, not ${toolName}`);
+  const forAccess = ACCESS_FLAGS.filter((k) => opts[k] !== undefined);
+  if (toolName !== 'access' && forAccess.length) throw new UsageError(`--${kebab(forAccess[0]!)} goes with batch access, not ${toolName}`);
   const forSeq2ffv1 = ['engine', 'allowGaps'].filter((k) => opts[k] !== undefined);
   if (toolName !== 'seq2ffv1' && forSeq2ffv1.length) throw new UsageError(`--${kebab(forSeq2ffv1[0]!)} goes with batch seq2ffv1, not ${toolName}`);
   if ((toolName === 'seq2ffv1' || toolName === 'validate') && extensions) {
@@ -134,6 +148,11 @@ export function batchOptionsFrom(
     const engine = String(opts['engine'] ?? 'auto');
     if (engine !== 'auto' && engine !== 'rawcooked' && engine !== 'builtin') throw new UsageError(`--engine: expected auto, rawcooked or builtin, got ${engine}`);
     spec = { tool: 'seq2ffv1', options: { engine, allowGaps: opts['allowGaps'] === true, force: shared.force } };
+  } else if (toolName === 'access') {
+    // access's own conversion and defaults, so a batch copy is made exactly as `avpres access` makes it.
+    const picked = Object.fromEntries(ACCESS_FLAGS.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+    const { inputs: _inputs, outputDir: _outputDir, ...accessOptions } = accessOptionsFrom({ ...accessDefaults(), ...picked, input: roots, output: outputDir }, cwd, shared.force);
+    spec = { tool: 'access', options: accessOptions };
   } else if (toolName === 'validate') {
     spec = { tool: 'validate', options: {} };
   } else {
@@ -154,6 +173,14 @@ export function batchOptionsFrom(
     },
     listFile: opts['list'] === undefined ? undefined : resolve(cwd, String(opts['list'])),
   };
+}
+
+const ACCESS_FLAGS = ['start', 'end', 'duration', 'deinterlace', 'watermark', 'watermarkOpacity', 'copyright', 'crf', 'preset', 'audioBitrate'];
+
+/** The defaults `avpres access` declares, read from its command (one place for them). */
+function accessDefaults(): Record<string, unknown> {
+  const command = makeAccessCommand({ io: undefined as never, setExitCode: () => undefined });
+  return Object.fromEntries(command.options.filter((o) => o.defaultValue !== undefined).map((o) => [o.attributeName(), o.defaultValue]));
 }
 
 function wholeNumber(flag: string, value: unknown, min: number, max: number): number {
