@@ -19,7 +19,7 @@ const COMMON = `#!/bin/sh
 echo "$@" >> "$FAKE_RAWCOOKED_ARGS"
 if [ "$1" = "--version" ]; then echo "RAWcooked 25.12"; exit 0; fi
 out=""; prev=""; last=""
-for a in "$@"; do if [ "$prev" = "-o" ]; then out="$a"; fi; prev="$a"; last="$a"; done
+for a in "$@"; do if [ "$prev" = "-o" ]; then out="$a"; fi; if [ "$prev" = "-r" ]; then rfile="$a"; fi; prev="$a"; last="$a"; done
 `;
 
 const FAKES: Record<string, string> = {
@@ -33,6 +33,11 @@ exit 1
   licence: `${COMMON}
 echo "Error: DPX/Raw/RGB/12bit/U/BE is not supported by the current license key." >&2
 exit 1
+`,
+  outside: `${COMMON}
+"$FAKE_FFMPEG" -v error -f image2 -framerate 24 -pattern_type glob -i "$last/*.dpx" -c:v ffv1 -f matroska -y "$out" || exit 1
+echo "reversibility data too big to attach" > "$rfile"
+exit 0
 `,
   crash: `${COMMON}
 "$FAKE_FFMPEG" -v error -f image2 -framerate 24 -pattern_type glob -i "$last/*.dpx" -c:v ffv1 -f matroska -y "$out"
@@ -64,7 +69,9 @@ describe('avpres seq2ffv1 with a rawcooked program on PATH', () => {
     const encode = calls.find((c) => c.includes('--encode'))!;
     for (const check of ['--info', '--conch', '--encode', '--hash', '--coherency', '--check-padding', '--check']) expect(encode.split(' ')).toContain(check);
     expect(calls.join(' ')).not.toContain('--all');
-    expect(calls.some((c) => c.startsWith('--decode'))).toBe(true);
+    // its reversibility file is kept inside the output folder, never beside the scan
+    expect(encode).toMatch(new RegExp(`-r ${out}/\\.dpx-rgb10-be\\.seq2ffv1-work/`));
+    expect(calls.some((c) => c.startsWith('--decode --hash'))).toBe(true);
     expect(existsSync(join(out, 'dpx-rgb10-be.mkv'))).toBe(true);
     expect((await readFile(join(out, 'dpx-rgb10-be_output.framemd5'), 'utf8')).split('\n').filter((l) => /^0,/.test(l))).toHaveLength(4);
     expect(await md5File(join(src, 'scan_0000001.dpx'))).toBe(sourceMd5);
@@ -105,5 +112,15 @@ describe('avpres seq2ffv1 with a rawcooked program on PATH', () => {
     expect(r.exitCode).toBe(3);
     expect(JSON.parse(r.stdout).inputs[0].reason).toMatch(/rawcooked crashed \(SIGSEGV\).*not used/);
     expect((await readdir(out)).filter((f) => f.includes('.mkv'))).toEqual([]);
+  });
+
+  it('refuses an MKV whose RAWcooked reversibility data was left outside it (exit 3)', async () => {
+    const src = await sequenceFixture('dpx-rgb8');
+    const { env } = await fakeOnPath('outside');
+    const out = join(work.dir, 'rc-outside');
+    const r = await avpres(['seq2ffv1', '--json', '-i', src, '-o', out], { env });
+    expect(r.exitCode).toBe(3);
+    expect(JSON.parse(r.stdout).inputs[0].reason).toMatch(/reversibility data outside the MKV.*--engine builtin/);
+    expect((await readdir(out)).filter((f) => f !== 'avpres-logs')).toEqual([]);
   });
 });

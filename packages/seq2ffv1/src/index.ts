@@ -16,4 +16,4 @@ export {
   type SequenceInfo,
   type Reversibility,
 } from './reversibility.js';
-export { RAWCOOKED_CHECKS, rawcookedEncodeArgs, rawcookedDecodeArgs } from './rawcooked-engine.js';
+export { RAWCOOKED_CHECKS, rawcookedEncodeArgs, rawcookedDecodeArgs, rawcookedWorkMkv } from './rawcooked-engine.js';

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { AvpresError, EnvironmentError, FfmpegError, InterruptedError, VerificationError } from '@avpres/core';
 import { hashFile, listFiles, partialPath, type ManifestEntry } from '@avpres/fixity';
@@ -17,12 +17,22 @@ export const RAWCOOKED_CHECKS = ['--info', '--conch', '--encode', '--hash', '--c
 /** RAWcooked stopped because its licence does not cover the flavour: the builtin engine can take over. */
 export class RawcookedLicenceRefusal extends EnvironmentError {}
 
-export function rawcookedEncodeArgs(folder: string, mkv: string): string[] {
-  return [...RAWCOOKED_CHECKS, '-y', '-o', mkv, folder];
+/**
+ * `-r` puts RAWcooked's reversibility file in our scratch folder (by default it goes beside
+ * the source folder, outside the output folder); RAWcooked deletes it once it is embedded.
+ */
+export function rawcookedEncodeArgs({ folder, mkv, reversibilityFile, gaps }: { folder: string; mkv: string; reversibilityFile: string; gaps: boolean }): string[] {
+  return [...RAWCOOKED_CHECKS, ...(gaps ? ['--accept-gaps'] : []), '-r', reversibilityFile, '-y', '-o', mkv, folder];
 }
 
+/** Decode with RAWcooked's own hash test (--hash) into a scratch folder. */
 export function rawcookedDecodeArgs(mkv: string, outDir: string): string[] {
-  return ['--decode', '-y', '-o', outDir, mkv];
+  return ['--decode', '--hash', '-y', '-o', outDir, mkv];
+}
+
+/** RAWcooked decides encode or decode from the input's name: its MKV must end in .mkv while it works on it. */
+export function rawcookedWorkMkv(workDir: string, stem: string): string {
+  return join(workDir, `${stem}.rawcooked.mkv`);
 }
 
 /** RAWcooked finds ffmpeg on PATH: put the run's ffmpeg first. */
@@ -79,8 +89,10 @@ export async function encodeRawcooked(job: Job, rawcooked: ResolvedTool, ctx: To
   ctx.logger.progressEnd(`${label}: md5`);
   digest.succeed(`${total} files`);
 
-  const mkv = partialPath(paths.mkv);
-  const args = rawcookedEncodeArgs(seq.folder, mkv);
+  await mkdir(paths.work, { recursive: true });
+  const mkv = rawcookedWorkMkv(paths.work, seq.name);
+  const reversibilityFile = join(paths.work, `${seq.name}.rawcooked_reversibility_data`);
+  const args = rawcookedEncodeArgs({ folder: seq.folder, mkv, reversibilityFile, gaps: seq.gaps.length > 0 });
   const encode = ctx.logger.begin('compression', `RAWcooked: FFV1/MKV with RAWcooked's reversibility data, checks ${RAWCOOKED_CHECKS.join(' ')}`, {
     objects: [{ role: 'source', path: seq.folder }, { role: 'outcome', path: paths.mkv }],
     program: programRun(rawcooked, args),
@@ -90,6 +102,11 @@ export async function encodeRawcooked(job: Job, rawcooked: ResolvedTool, ctx: To
     await stat(mkv).catch(() => {
       throw new EnvironmentError(`rawcooked exited 0 but wrote no ${mkv}`);
     });
+    if (await stat(reversibilityFile).then(() => true, () => false)) {
+      throw new EnvironmentError(
+        `rawcooked kept its reversibility data outside the MKV (${reversibilityFile}: larger than its attachment size limit), so the MKV alone cannot give the scan back: use --engine builtin`,
+      );
+    }
   } catch (error) {
     encode.fail(error instanceof Error ? error.message : String(error));
     await rm(mkv, { force: true });
@@ -102,6 +119,7 @@ export async function encodeRawcooked(job: Job, rawcooked: ResolvedTool, ctx: To
     objects: [{ role: 'outcome', path: paths.mkv }],
   });
   const scratch = join(paths.work, 'rawcooked-decode');
+  const fmPartial = partialPath(paths.framemd5);
   try {
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
@@ -123,11 +141,12 @@ export async function encodeRawcooked(job: Job, rawcooked: ResolvedTool, ctx: To
     ctx.logger.progressEnd(`${label}: check`);
     if (differing.length > 0) throw new VerificationError(`${mkv}: reversal check failed: ${differing.length} file(s) differ from the source: ${describeMismatches(differing)}`, { file: mkv });
     // The framemd5 of the MKV as stored, from ffmpeg.
-    const fmArgs = ffmpegInvocation(['-i', mkv, '-map', '0:v:0', '-f', 'framemd5', '-y', partialPath(paths.framemd5)]);
+    const fmArgs = ffmpegInvocation(['-i', mkv, '-map', '0:v:0', '-f', 'framemd5', '-y', fmPartial]);
     await runProgram(ctx.tools.ffmpeg.path, fmArgs, { signal: ctx.signal, file: mkv, onStderr: log }).catch((error: unknown) => {
       if (error instanceof InterruptedError || !(error instanceof AvpresError)) throw error;
       throw new VerificationError(`${mkv}: ffmpeg cannot decode RAWcooked's MKV: ${error.message}`, { file: mkv, cause: error });
     });
+    await rename(mkv, partialPath(paths.mkv));
     check.succeed(`${total} files given back by RAWcooked, every md5 equal to the source`);
   } catch (error) {
     if (!check.isClosed) check.fail(error instanceof Error ? error.message : String(error));

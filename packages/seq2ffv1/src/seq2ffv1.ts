@@ -7,7 +7,7 @@ import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext 
 import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
 import { removePartials, type Job } from './job.js';
 import { preflight } from './preflight.js';
-import { encodeRawcooked, RawcookedLicenceRefusal, rawcookedDecodeArgs, rawcookedEncodeArgs } from './rawcooked-engine.js';
+import { encodeRawcooked, RawcookedLicenceRefusal, rawcookedDecodeArgs, rawcookedEncodeArgs, rawcookedWorkMkv } from './rawcooked-engine.js';
 import { rebuildArgs } from './rebuild.js';
 
 export type Engine = 'auto' | 'rawcooked' | 'builtin';
@@ -115,8 +115,10 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
   }
   if (ctx.dryRun) {
     if (rawcooked) {
-      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedEncodeArgs(seq.folder, partialPath(paths.mkv))]));
-      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedDecodeArgs(partialPath(paths.mkv), join(paths.work, 'rawcooked-decode'))]));
+      const mkv = rawcookedWorkMkv(paths.work, seq.name);
+      const reversibilityFile = join(paths.work, `${seq.name}.rawcooked_reversibility_data`);
+      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedEncodeArgs({ folder: seq.folder, mkv, reversibilityFile, gaps: seq.gaps.length > 0 })]));
+      ctx.print(JSON.stringify([rawcooked.path, ...rawcookedDecodeArgs(mkv, join(paths.work, 'rawcooked-decode'))]));
     }
     if (!rawcooked || options.engine === 'auto') {
       ctx.print(JSON.stringify([ctx.tools.ffmpeg.path, ...dryRunEncodeArgs(job, { context: options.context ?? false })]));
