@@ -234,8 +234,10 @@ describe('avpres batch copyit over a collection of 30 files', () => {
 
     // The operator moves the files that were in the way, and retries.
     for (const rel of inTheWay) await rm(join(out, rel));
-    const third = await avpres([...args, '--retry-failed']);
+    const third = await avpres([...args, '--retry-failed', '--quick-resume']);
     expect(third.exitCode, third.stderr).toBe(0);
+    const done3 = json(third.stdout).inputs.filter((i) => !inTheWay.includes(relative(src, i.input)));
+    for (const i of done3) expect(i.reason, i.input).toMatch(/recorded size and mtime \(--quick-resume: not re-hashed\)/);
     for (const rel of inTheWay) expect(await md5File(join(out, rel))).toBe(sourceMd5.get(rel));
 
     const jobs = fold(await ledgerLines(ledger));

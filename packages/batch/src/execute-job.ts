@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { failedResult, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
@@ -55,6 +55,11 @@ export async function executeJob(job: PlannedJob, attempt: number, env: JobEnv):
   }
   const took = seconds();
   const thumbnail = result.status !== 'failed' && env.thumbnails && tool.isVideo(job) ? await thumbnailOf(job, result, env, jobLogger) : undefined;
+  const outputMtimes: Record<string, number> = {};
+  for (const o of result.outputs) {
+    const info = await stat(o.path).catch(() => undefined);
+    if (info?.isFile()) outputMtimes[o.path] = info.mtimeMs;
+  }
   await ledger.append({
     job: job.id,
     state: result.status,
@@ -62,6 +67,7 @@ export async function executeJob(job: PlannedJob, attempt: number, env: JobEnv):
     exitCode: result.exitCode,
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     outputs: result.outputs,
+    outputMtimes,
     ...(result.verification ? { verification: result.verification } : {}),
     log,
     ...(thumbnail ? { thumbnail } : {}),

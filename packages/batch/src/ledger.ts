@@ -30,6 +30,8 @@ export interface LedgerRecord {
   reason?: string;
   outputs?: OutputRecord[];
   verification?: Verification;
+  /** Each output's mtime when the job ended (path -> ms), for --quick-resume. */
+  outputMtimes?: Record<string, number>;
   /** The job's own log (absolute). */
   log?: string;
   /** Thumbnail image (absolute) for video jobs. */

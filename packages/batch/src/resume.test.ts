@@ -47,3 +47,20 @@ describe('decideResume', () => {
     expect((await decideResume(failed, { ...opts, retryFailed: true })).action).toBe('run');
   });
 });
+
+describe('decideResume --quick-resume', () => {
+  it('takes an output with its recorded size and mtime as unchanged without hashing it', async () => {
+    const { stat } = await import('node:fs/promises');
+    const info = await stat(output);
+    // A wrong md5 on purpose: only a re-hash would notice, and quick mode does not re-hash.
+    const job = done('0'.repeat(32));
+    job.lastDone = { ...job.lastDone!, outputs: [{ path: output, role: 'preservation master', size: info.size, md5: '0'.repeat(32) }], outputMtimes: { [output]: info.mtimeMs } };
+    expect(await decideResume(job, { ...opts, quick: true })).toMatchObject({ action: 'keep', reason: expect.stringMatching(/size and mtime/) });
+    expect((await decideResume(job, opts)).action).toBe('run');
+  });
+  it('re-hashes an output whose mtime moved', async () => {
+    const job = done(HELLO_MD5);
+    job.lastDone = { ...job.lastDone!, outputMtimes: { [output]: 1 } };
+    expect(await decideResume(job, { ...opts, quick: true })).toMatchObject({ action: 'keep', reason: expect.stringMatching(/still matches its recorded md5/) });
+  });
+});

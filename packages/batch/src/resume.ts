@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { hashFile } from '@avpres/fixity';
 import type { JobSummary } from './ledger.js';
 
@@ -7,6 +8,8 @@ export type ResumeDecision =
 
 export interface ResumeOptions {
   force: boolean;
+  /** Outputs whose size and mtime are as recorded are taken as unchanged, not re-hashed. */
+  quick?: boolean;
   /** A done job with no outputs (a validation) is kept as long as its input is unchanged (its identity says so). */
   keepDoneWithoutOutputs?: boolean;
   retryFailed: boolean;
@@ -40,7 +43,16 @@ export async function decideResume(job: JobSummary | undefined, options: ResumeO
   }
   const hashed = (record.outputs ?? []).filter((o) => o.md5 !== undefined);
   if (hashed.length === 0) return { action: 'run', note: 'no output checksums recorded: run again' };
+  let unchanged = 0;
   for (const output of hashed) {
+    const recordedMtime = record.outputMtimes?.[output.path];
+    if (options.quick && recordedMtime !== undefined) {
+      const info = await stat(output.path).catch(() => undefined);
+      if (info && info.size === output.size && info.mtimeMs === recordedMtime) {
+        unchanged++;
+        continue;
+      }
+    }
     const digest = await hashFile(output.path, { algorithm: 'md5', ...(options.signal ? { signal: options.signal } : {}) }).then(
       (r) => r.digest,
       (error: unknown) => {
@@ -56,6 +68,10 @@ export async function decideResume(job: JobSummary | undefined, options: ResumeO
     action: 'keep',
     status: 'skipped',
     exitCode: 0,
-    reason: `done in an earlier batch (${record.time}); ${hashed.length === 1 ? '1 output still matches its' : `${hashed.length} outputs still match their`} recorded md5`,
+    reason:
+      `done in an earlier batch (${record.time}); ` +
+      (unchanged === hashed.length
+        ? `${hashed.length === 1 ? '1 output has its' : `${hashed.length} outputs have their`} recorded size and mtime (--quick-resume: not re-hashed)`
+        : `${hashed.length === 1 ? '1 output still matches its' : `${hashed.length} outputs still match their`} recorded md5${unchanged ? ` (${unchanged} by size and mtime)` : ''}`),
   };
 }

@@ -26,6 +26,8 @@ export interface BatchOptions {
   /** Redo done jobs too (and pass --force to the tool). */
   force: boolean;
   thumbnails: boolean;
+  /** On resume, take outputs with their recorded size and mtime as unchanged instead of re-hashing them. */
+  quickResume?: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
     const toRun: { job: PlannedJob; decision: ResumeDecision; previous: JobSummary | undefined }[] = [];
     for (const job of plan.jobs) {
       const previous = known.get(job.id);
-      const decision = await decideResume(previous, { force: options.force, retryFailed: options.retryFailed, keepDoneWithoutOutputs: options.tool.keepDoneWithoutOutputs === true, signal: ctx.signal });
+      const decision = await decideResume(previous, { force: options.force, retryFailed: options.retryFailed, keepDoneWithoutOutputs: options.tool.keepDoneWithoutOutputs === true, quick: options.quickResume === true, signal: ctx.signal });
       if (decision.action === 'run') toRun.push({ job, decision, previous });
       else {
         logger.info(`${decision.status === 'skipped' ? 'skipped' : 'not retried'}: ${job.rel}: ${decision.reason}`);
@@ -119,7 +121,7 @@ async function dryRun(jobs: PlannedJob[], paths: BatchPaths, options: BatchOptio
   const out: InputResult[] = [];
   ctx.print(`# ledger ${paths.ledger}; ${options.jobs ?? options.tool.defaultJobs} job(s) at a time`);
   for (const job of jobs) {
-    const decision = await decideResume(known.get(job.id), { force: options.force, retryFailed: options.retryFailed, keepDoneWithoutOutputs: options.tool.keepDoneWithoutOutputs === true, signal: ctx.signal });
+    const decision = await decideResume(known.get(job.id), { force: options.force, retryFailed: options.retryFailed, keepDoneWithoutOutputs: options.tool.keepDoneWithoutOutputs === true, quick: options.quickResume === true, signal: ctx.signal });
     const what = decision.action === 'run' ? `run ${options.tool.name}` : decision.status === 'skipped' ? 'skip' : 'keep failed';
     const why = decision.action === 'run' ? (decision.note ?? 'new') : decision.reason;
     ctx.print(`${what}  ${job.input.path} -> ${job.outputDir}  [job ${job.id}: ${why}]`);

@@ -16,6 +16,7 @@ export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
     .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
     .option('--jobs <n>', 'jobs at once (default: 1 for normalise, seq2ffv1 and access, whose encodes use both cores; 4 for copyit; 2 for validate)')
     .option('--retry-failed', 'run again the jobs that failed in an earlier run (otherwise they are listed, not retried)')
+    .option('--quick-resume', 'on resume, take done outputs whose size and mtime are as recorded as unchanged (default: re-hash them against the recorded md5)')
     .option('--no-thumbnails', 'no thumbnails in the report')
     .addHelpText(
       'after',
@@ -170,6 +171,7 @@ export function batchOptionsFrom(
       retryFailed: opts['retryFailed'] === true,
       force: shared.force,
       thumbnails: opts['thumbnails'] !== false,
+      quickResume: opts['quickResume'] === true,
     },
     listFile: opts['list'] === undefined ? undefined : resolve(cwd, String(opts['list'])),
   };
