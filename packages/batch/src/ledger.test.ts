@@ -79,6 +79,19 @@ describe('Ledger', () => {
     await again.ledger.close();
   });
 
+  it('appends many records in one write, keeping them whole and in order', async () => {
+    const path = join(dir, 'many.jsonl');
+    const { ledger } = await Ledger.open(path, process.pid);
+    await ledger.appendMany(Array.from({ length: 500 }, (_, i) => planned(`j${i}`)));
+    await ledger.append(at('j7', 'running'));
+    await ledger.close();
+    const { records, torn } = parseLedger(await readFile(path, 'utf8'));
+    expect(torn).toBe(0);
+    expect(records).toHaveLength(501);
+    expect(foldLedger(records).get('j7')!.state).toBe('running');
+    expect([...foldLedger(records).keys()][499]).toBe('j499');
+  });
+
   it('starts a new line after a torn one, so the next record stays readable', async () => {
     const path = join(dir, 'x.jsonl');
     await writeFile(path, JSON.stringify(planned('a')) + '\n{"job":"a","sta');

@@ -145,10 +145,17 @@ export class Ledger {
 
   /** Append one record and fsync it; appends are serialised, in call order. */
   append(record: Omit<LedgerRecord, 'time'>): Promise<void> {
-    const full: LedgerRecord = { time: new Date().toISOString(), ...record };
-    this.records.push(full);
+    return this.appendMany([record]);
+  }
+
+  /** Append several records with one write and one fsync (planning thousands of jobs). */
+  appendMany(records: Omit<LedgerRecord, 'time'>[]): Promise<void> {
+    const time = new Date().toISOString();
+    const full: LedgerRecord[] = records.map((r) => ({ time, ...r }));
+    this.records.push(...full);
     const write = async () => {
-      await this.handle.write(JSON.stringify(full) + '\n');
+      if (full.length === 0) return;
+      await this.handle.write(full.map((r) => JSON.stringify(r) + '\n').join(''));
       await this.handle.sync();
     };
     const next = this.chain.then(write);

@@ -55,11 +55,11 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
   try {
     if (torn > 0) logger.warn(`${paths.ledger}: ${torn} torn line${torn === 1 ? '' : 's'} (a batch killed while writing) ignored`);
     const known = ledger.fold();
-    for (const job of plan.jobs) {
-      if (!known.has(job.id)) {
-        await ledger.append({ job: job.id, state: 'planned', tool: job.tool, input: job.input, rel: job.rel, outputDir: job.outputDir, options: tool.identityOptions });
-      }
-    }
+    await ledger.appendMany(
+      plan.jobs
+        .filter((job) => !known.has(job.id))
+        .map((job) => ({ job: job.id, state: 'planned' as const, tool: job.tool, input: job.input, rel: job.rel, outputDir: job.outputDir, options: tool.identityOptions })),
+    );
     const toRun: { job: PlannedJob; decision: ResumeDecision; previous: JobSummary | undefined }[] = [];
     for (const job of plan.jobs) {
       const previous = known.get(job.id);
