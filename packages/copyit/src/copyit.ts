@@ -34,7 +34,7 @@ export interface CopyitOptions {
   overwrite: boolean;
   /** A central folder for the manifests (default: beside each copy). */
   manifestDir?: string;
-  /** Files copied at once; default 8 for a folder of files under 256 MB on average, else 2. */
+  /** Files copied at once; default 16 for a folder of files under 256 MB on average, else 2. */
   jobs?: number;
 }
 
@@ -45,7 +45,7 @@ const REREAD_AFTER = 64 * 1024 * 1024;
 export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<InputResult[]> {
   await checkDestinationFolder(options.destination);
   // Every file under way listens for Ctrl-C on the same signal.
-  setMaxListeners(4 * (options.jobs ?? 8) + 16, ctx.signal);
+  setMaxListeners(4 * (options.jobs ?? 16) + 16, ctx.signal);
   if (options.manifestDir) await checkDestinationFolder(options.manifestDir);
   // One worker per core: while copying, this thread hashes the source and the workers the
   // re-reads; when re-checking existing copies on a re-run, the workers do all the hashing.
@@ -99,7 +99,7 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   const journal = await Journal.open(paths.manifest);
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   // Small files: many at once, so their fsyncs share journal commits and the disks stay busy.
-  const jobs = options.jobs ?? (scan.files.length > 1 && scan.bytes / scan.files.length < 256e6 ? 8 : 2);
+  const jobs = options.jobs ?? (scan.files.length > 1 && scan.bytes / scan.files.length < 256e6 ? 16 : 2);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
   try {
     await forEachConcurrently(scan.files, jobs, async (file, index) => {

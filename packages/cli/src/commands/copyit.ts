@@ -16,7 +16,7 @@ export function makeCopyitCommand({ io, setExitCode }: CommandEnv): Command {
     .option('--algorithm <name>', `hash: ${HASH_ALGORITHMS.join(', ')} (xxh128 is fast but not for archive manifests)`, 'md5')
     .option('--overwrite', 'replace destination files that differ from their source (never done without it)')
     .option('--manifest-dir <dir>', 'write the manifests to this folder instead of beside each copy')
-    .option('--jobs <n>', 'files copied at once (default 8 for many small files, 2 for large ones)')
+    .option('--jobs <n>', 'files copied at once (default 16 for many small files, 2 for large ones)')
     .addHelpText(
       'after',
       `
