@@ -5,7 +5,7 @@
 //  - one folder of 2,000 files of 100-900 kB (about 1 GB), like a small scan or a card dump.
 // Page cache: when /proc/sys/vm/drop_caches is writable (root), every variant starts cold
 // (sync, then drop); otherwise every variant runs warm, and the note says so.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -55,7 +55,10 @@ export async function bench({ workDir, avpres, node, log }) {
     });
 
     log(`${c.name}: avpres copyit`);
-    const ours = await bestOf(RUNS, fresh, async () => best(1, node, [avpres, 'copyit', '-q', '--', c.src, out]));
+    const ours = await bestOf(RUNS, fresh, async () => {
+      const r = await best(1, node, [avpres, 'copyit', '-q', '--', c.src, out]);
+      return { ...r, logged: loggedSeconds(join(out, 'avpres-logs')) };
+    });
 
     const mbps = (r) => `${((c.bytes / r.seconds) / 1e6).toFixed(0)} MB/s`;
     rows.push(
@@ -69,7 +72,15 @@ export async function bench({ workDir, avpres, node, log }) {
         peakMiB: three.peakMiB,
         note: `the same run plus its sync (${three.synced.toFixed(2)} s): copyit fsyncs each copy, the baseline leaves its data dirty`,
       },
-      { tool: 'copyit', case: c.name, label: 'avpres copyit', ...ours, baseline: 'cp + md5sum x2', ratio: ours.seconds / three.seconds, note: mbps(ours) },
+      {
+        tool: 'copyit',
+        case: c.name,
+        label: 'avpres copyit',
+        ...ours,
+        baseline: 'cp + md5sum x2',
+        ratio: ours.seconds / three.seconds,
+        note: `${mbps(ours)}; run log START to END ${ours.logged.toFixed(2)} s (the rest: node start-up, and the PREMIS XML written after END)`,
+      },
       { tool: 'copyit', case: c.name, label: 'avpres copyit', ...ours, baseline: 'cp + md5sum x2 + sync', ratio: ours.seconds / (three.seconds + three.synced) },
       { tool: 'copyit', case: c.name, label: 'avpres copyit', ...ours, baseline: 'cp', ratio: ours.seconds / cp.seconds },
     );
@@ -86,6 +97,14 @@ async function bestOf(n, prepare, run) {
     if (!found || r.seconds < found.seconds) found = r;
   }
   return found;
+}
+
+/** Seconds between the START and END lines of the run log (the END line precedes the PREMIS XML). */
+function loggedSeconds(dir) {
+  const log = readdirSync(dir).find((f) => f.endsWith('.log'));
+  const lines = readFileSync(join(dir, log), 'utf8').trim().split('\n');
+  const time = (line) => Date.parse(line.slice(0, 24));
+  return (time(lines.at(-1)) - time(lines[0])) / 1000;
 }
 
 function canDropCaches() {
