@@ -38,6 +38,7 @@ export async function scanSource(path: string, signal?: AbortSignal): Promise<So
     throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`, { file: path, cause: error });
   });
   const name = basename(path);
+  if (name === '') throw new InputError(`${path}: cannot copy a file-system root; name a folder inside it`, { file: path });
   const scan: SourceScan = { kind: info.isDirectory() ? 'folder' : 'file', path, name, files: [], dirs: [], junk: [], skippedLinks: [], bytes: 0 };
   const unreadable: string[] = [];
   const readable = (abs: string, mode: number) => access(abs, mode).then(() => true, () => false);
