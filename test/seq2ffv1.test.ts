@@ -39,6 +39,7 @@ const FLAVOURS = [
   'dpx-y8',
   'dpx-y16',
   'dpx-userdata',
+  'dpx-userdata-varying',
   'dpx-padding',
   'dpx-bottom-up',
   'dpx-hd',
