@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, open, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,23 @@ describe('copyFileVerified', () => {
     await expect(attempt).rejects.toBeInstanceOf(VerificationError);
     await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: the copy differs from its source/);
     expect(await readdir(dir)).toEqual(['src']);
+  });
+
+  it('refuses a source that grows while it is copied (still being written), leaving nothing', async () => {
+    const dir = await workDir();
+    const src = join(dir, 'growing.mov');
+    await writeFile(src, pattern(300_000));
+    let appended = false;
+    const attempt = copyFileVerified(src, join(dir, 'copy.mov'), {
+      chunkSize: 100_000,
+      onBytes: () => {
+        if (!appended) appendFileSync(src, 'more');
+        appended = true;
+      },
+    });
+    await expect(attempt).rejects.toThrow(/growing\.mov changed while it was being copied/);
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    expect(await readdir(dir)).toEqual(['growing.mov']);
   });
 
   it('checks an expected hash', async () => {

@@ -158,7 +158,10 @@ async function copyAndHash(
     source.read(buffer, 0, chunkSize, at).catch((error: unknown) => {
       throw readError(src, error);
     });
-  let pending = readAt(buffers[0]!, 0);
+  // No read past the size the source had at the start: the fstat after the copy catches a
+  // source that grew (and a short read one that shrank), and small files save a syscall.
+  const readNext = (buffer: Buffer, at: number) => (at < expectedSize ? readAt(buffer, at) : Promise.resolve({ bytesRead: 0 }));
+  let pending = readNext(buffers[0]!, 0);
   for (;;) {
     const { bytesRead } = await pending;
     if (bytesRead === 0) break;
@@ -166,7 +169,7 @@ async function copyAndHash(
     const chunk = buffers[which]!.subarray(0, bytesRead);
     position += bytesRead;
     which ^= 1;
-    pending = readAt(buffers[which]!, position);
+    pending = readNext(buffers[which]!, position);
     const writing = writeAll(target, chunk, partial);
     hasher.update(chunk);
     try {
