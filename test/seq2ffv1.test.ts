@@ -278,4 +278,21 @@ describe('avpres seq2ffv1 proof and options', () => {
     expect(r.exitCode, String(r.stderr)).toBe(130);
     expect((await readdir(out)).filter((n) => n !== 'avpres-logs')).toEqual([]);
   });
+
+  it('fails a sequence that gets a new frame while it is encoded (the folder is listed again)', async () => {
+    const twoK = await sequenceFixture('dpx-2k');
+    const frames = (await readdir(twoK)).sort();
+    const src = join(work.dir, 'growing reel');
+    await mkdir(src);
+    for (let i = 0; i < 20; i++) await link(join(twoK, frames[i % frames.length]!), join(src, `grow_${String(i).padStart(4, '0')}.dpx`));
+    const out = join(work.dir, 'growing');
+    const child = execa(process.execPath, [AVPRES, 'seq2ffv1', '--engine', 'builtin', '--json', '-i', src, '-o', out], { reject: false, stdin: 'ignore' });
+    const started = Date.now();
+    while (!existsSync(join(out, 'growing reel.mkv.partial')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+    await link(join(twoK, frames[0]!), join(src, 'grow_0020.dpx'));
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(2);
+    expect(JSON.parse(String(r.stdout)).inputs[0].reason).toMatch(/changed while it was encoded \(grow_0020\.dpx added\)/);
+    expect((await readdir(out)).filter((n) => n !== 'avpres-logs')).toEqual([]);
+  });
 });
