@@ -77,9 +77,9 @@ async function exists(path: string): Promise<boolean> {
  */
 async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
   const work = join(options.outputDir, '.avpres-work', `seq2ffv1-${basename(folder)}`);
-  const job = await convertSequence(folder, work, { ...options, force: true }, rawcooked, ctx);
-  if (job.status !== 'done') return job;
   try {
+    const job = await convertSequence(folder, work, { ...options, force: true }, rawcooked, ctx);
+    if (job.status !== 'done') return job;
     const path = (role: string) => job.outputs.find((o) => o.role === role)!.path;
     const built = await buildSip({
       outputDir: options.outputDir,
