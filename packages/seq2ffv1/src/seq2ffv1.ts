@@ -77,6 +77,7 @@ async function exists(path: string): Promise<boolean> {
  */
 async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
   const work = join(options.outputDir, '.avpres-work', `seq2ffv1-${basename(folder)}`);
+  let keep = false; // a failed proof keeps its MKV for inspection, as outside --sip
   try {
     const job = await convertSequence(folder, work, { ...options, force: true }, rawcooked, ctx);
     if (job.status !== 'done') return job;
@@ -96,9 +97,14 @@ async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooke
       replace: options.force,
     });
     return { ...job, outputs: built.outputs, details: { ...job.details, sip: built.packageDir, uuid: built.uuid } };
+  } catch (error) {
+    keep = error instanceof VerificationError;
+    throw error;
   } finally {
-    await rm(work, { recursive: true, force: true });
-    await rmdir(dirname(work)).catch(() => undefined); // only when no other job uses it
+    if (!keep) {
+      await rm(work, { recursive: true, force: true });
+      await rmdir(dirname(work)).catch(() => undefined); // only when no other job uses it
+    }
   }
 }
 
