@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join, relative } from 'node:path';
@@ -231,6 +232,48 @@ describe.skipIf(!redisServer)(title, () => {
     const exited = new Promise<number | null>((resolve) => w.on('exit', (code) => resolve(code)));
     w.kill('SIGTERM');
     expect(await exited).toBe(1);
+  });
+
+  it('SIGTERM on a worker mid-job puts the job back without using an attempt; another worker finishes it', async () => {
+    const src = join(work.dir, 'term-in');
+    const out = join(work.dir, 'term-out');
+    await mkdir(src, { recursive: true });
+    await copyFile(join(work.dir, 'capture.mov'), join(src, 'tape_88.mov'));
+    const add = await avpres(['queue', 'add', 'normalise', '-i', src, '-o', out, '--attempts', '1', '--json'], { env });
+    expect(add.exitCode, add.stderr).toBe(0);
+    const id = (JSON.parse(add.stdout) as { jobs: { id: string }[] }).jobs[0]!.id;
+    const first = spawn(process.execPath, [AVPRES, 'worker', '--lock', '3'], { env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
+    workers.push(first);
+    let running = false;
+    for (let i = 0; i < 600 && !running; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      running = [...(await workerLedgers(out)).values()].some((lines) => lines.some((l) => l.job === id && l.state === 'running'));
+    }
+    expect(running).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    first.kill('SIGTERM');
+    await exited;
+    const firstLedger = [...(await workerLedgers(out)).values()][0]!;
+    expect(firstLedger.filter((l) => l.job === id).map((l) => l.state)).toEqual(['planned', 'running', 'interrupted']);
+    expect((await filesUnder(out)).filter((f) => f.endsWith('.mkv') || f.includes('.partial'))).toEqual([]);
+
+    // With --attempts 1, a failed attempt would have been final: the job must be waiting, not failed.
+    const second = spawn(process.execPath, [AVPRES, 'worker', '--lock', '3'], { env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
+    workers.push(second);
+    type Status = { counts: Record<string, number>; failed: unknown[] };
+    let status: Status | undefined;
+    for (let i = 0; i < 240; i++) {
+      status = JSON.parse((await avpres(['queue', 'status', '--json'], { env })).stdout) as Status;
+      if (existsSync(join(out, 'tape_88.mkv')) && (status.counts['active'] ?? 0) === 0 && (status.counts['waiting'] ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(existsSync(join(out, 'tape_88.mkv'))).toBe(true);
+    const done = [...(await workerLedgers(out)).values()].flat().filter((l) => l.job === id && l.state === 'done');
+    expect(done).toHaveLength(1);
+    const stop = new Promise<number | null>((resolve) => second.on('exit', (code) => resolve(code)));
+    second.kill('SIGTERM');
+    await stop;
   });
 
   it('queue commands report an unreachable Redis as an environment error (exit 3)', async () => {
