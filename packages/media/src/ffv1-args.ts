@@ -9,14 +9,19 @@ export interface Ffv1Profile {
   slices?: number | undefined;
   /** Output stream specifier, e.g. "v" (all video) or "v:0". */
   stream?: string;
+  /** Large context model: smaller files, slower (`-context 1`). */
+  context?: boolean;
 }
 
-/** Valid FFV1 slice counts we use: more slices for bigger frames (more threads, smaller damage). */
+/** Slices per frame: 16 below HD, 24 from 1280x720 up (more threads, smaller damage per error). */
 export function ffv1SliceCount(width: number, height: number): number {
-  return width * height > 720 * 608 ? 24 : 16;
+  return width * height >= 1280 * 720 ? 24 : 16;
 }
 
-export function buildFfv1Args({ width, height, slices, stream = 'v' }: Ffv1Profile): string[] {
+export function buildFfv1Args({ width, height, slices, stream = 'v', context = false }: Ffv1Profile): string[] {
   const n = slices ?? ffv1SliceCount(width, height);
-  return [`-c:${stream}`, 'ffv1', `-level:${stream}`, '3', `-g:${stream}`, '1', `-slicecrc:${stream}`, '1', `-slices:${stream}`, String(n)];
+  return [
+    `-c:${stream}`, 'ffv1', `-level:${stream}`, '3', `-g:${stream}`, '1', `-slicecrc:${stream}`, '1', `-slices:${stream}`, String(n),
+    ...(context ? [`-context:${stream}`, '1'] : []),
+  ];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDecodeArgs, buildEncodeArgs, ffv1SliceCount, frameRateArg } from './ffv1-args.js';
+import { ffv1SliceCount } from '@avpres/media';
+import { buildDecodeArgs, buildEncodeArgs, frameRateArg } from './ffv1-args.js';
 import type { FrameLayout } from './frame-layout.js';
 
 const layout = (over: Partial<FrameLayout> = {}): FrameLayout => ({
@@ -57,11 +58,11 @@ describe('buildEncodeArgs', () => {
       output: '/out/reel.mkv.partial',
     });
     expect(args.slice(0, 8)).toEqual(['-f', 'image2', '-framerate', '24000/1001', '-start_number', '86400', '-i', '/scans/100%% reel/a%%b_%07d.dpx']);
-    expect(args).toEqual(expect.arrayContaining(['-vf', 'vflip', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-slices', '24', '-pix_fmt', 'gbrp10le']));
+    expect(args).toEqual(expect.arrayContaining(['-vf', 'vflip', '-c:v', 'ffv1', '-level:v', '3', '-g:v', '1', '-slicecrc:v', '1', '-slices:v', '24', '-pix_fmt', 'gbrp10le']));
     expect(args.join(' ')).toContain('-attach /w/p1.bin -metadata:s:t:0 mimetype=application/octet-stream -metadata:s:t:0 filename=p1.bin');
     expect(args.join(' ')).toContain('-attach /w/p2.bin -metadata:s:t:1 mimetype=application/octet-stream -metadata:s:t:1 filename=p2.bin');
     expect(args.slice(-4)).toEqual(['-f', 'matroska', '-y', '/out/reel.mkv.partial']);
-    expect(args).not.toContain('-context');
+    expect(args).not.toContain('-context:v');
   });
 });
 

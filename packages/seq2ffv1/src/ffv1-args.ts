@@ -1,17 +1,5 @@
+import { buildFfv1Args } from '@avpres/media';
 import type { FrameLayout } from './frame-layout.js';
-
-/**
- * Slices per FFV1 frame: 16 below HD, 24 from HD (1280x720) up. One pure function so every
- * tool that writes FFV1 can share the choice.
- */
-export function ffv1SliceCount(width: number, height: number): number {
-  return width * height >= 1280 * 720 ? 24 : 16;
-}
-
-/** The FFV1 version 3 profile: intra-only, slice CRCs, slices by frame size. */
-export function ffv1Args({ width, height, context = false }: { width: number; height: number; context?: boolean }): string[] {
-  return ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-slices', String(ffv1SliceCount(width, height)), ...(context ? ['-context', '1'] : [])];
-}
 
 /** ffmpeg filters that undo a DPX orientation (flips are their own inverse). */
 export function orientationFilter(layout: FrameLayout): string[] {
@@ -58,7 +46,7 @@ export function buildEncodeArgs(input: EncodeArgsInput): string[] {
   audio.forEach((_, i) => args.push('-map', `${i + 1}:a:0`));
   args.push(
     ...orientationFilter(layout),
-    ...ffv1Args({ width: layout.width, height: layout.height, context: input.context ?? false }),
+    ...buildFfv1Args({ width: layout.width, height: layout.height, context: input.context ?? false }),
     '-pix_fmt', layout.pixFmt,
     ...(audio.length > 0 ? ['-c:a', 'flac'] : []),
   );

@@ -1,6 +1,6 @@
 export { seq2ffv1, type Seq2ffv1Options, type Engine } from './seq2ffv1.js';
 export { decodeSequences, type DecodeOptions } from './decode-sequence.js';
-export { ffv1SliceCount, ffv1Args, frameRateArg, buildEncodeArgs, buildDecodeArgs } from './ffv1-args.js';
+export { frameRateArg, buildEncodeArgs, buildDecodeArgs } from './ffv1-args.js';
 export { findSequence, image2Pattern, type Sequence, type SequenceFile } from './find-sequence.js';
 export { readDpxHeader, type DpxHeader, type DpxElement } from './dpx-header.js';
 export { dpxLayout, type FrameLayout, type PackKind } from './frame-layout.js';
