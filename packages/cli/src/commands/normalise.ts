@@ -5,6 +5,7 @@ import { normalise, type NormaliseOptions } from '@avpres/normalise';
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
+import { sipOptionsFrom } from '../sip-options.js';
 import { VERSION } from '../version.js';
 
 export function makeNormaliseCommand({ io, setExitCode }: CommandEnv): Command {
@@ -65,15 +66,6 @@ export function normaliseOptionsFrom(opts: Record<string, unknown>, cwd: string,
       throw new UsageError(`--slices: expected one of 4, 6, 9, 12, 16, 24, 30…, got ${String(opts['slices'])}`);
     }
   }
-  let sip: NormaliseOptions['sip'];
-  if (opts['sip']) {
-    const oe = opts['oe'];
-    if (typeof oe !== 'string' || !/^oe\d+$/.test(oe)) throw new UsageError(`--sip needs --oe in the form oe1234, got ${oe === undefined ? 'none' : String(oe)}`);
-    const uuid = opts['uuid'] as string | undefined;
-    if (uuid !== undefined && inputs.length > 1) throw new UsageError('--uuid names one package: give one input with it');
-    sip = { oe, uuid };
-  } else if (opts['oe'] !== undefined || opts['uuid'] !== undefined) {
-    throw new UsageError('--oe and --uuid go with --sip');
-  }
+  const sip = sipOptionsFrom(opts, inputs.length);
   return { inputs, outputDir, slices, allowLossy: opts['allowLossy'] === true, force, sip, strict: opts['strict'] === true };
 }

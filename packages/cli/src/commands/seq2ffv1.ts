@@ -5,6 +5,7 @@ import { decodeSequences, seq2ffv1, type DecodeOptions, type Engine, type Seq2ff
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
+import { sipOptionsFrom } from '../sip-options.js';
 
 export function makeSeq2ffv1Command({ io, setExitCode }: CommandEnv): Command {
   const command = new Command('seq2ffv1')
@@ -78,16 +79,7 @@ export function seq2ffv1OptionsFrom(
     partBytes = Number(opts['partBytes']);
     if (!Number.isInteger(partBytes) || partBytes < 1024) throw new UsageError(`--part-bytes: expected a whole number of bytes >= 1024, got ${String(opts['partBytes'])}`);
   }
-  let sip: Seq2ffv1Options['sip'];
-  if (opts['sip']) {
-    const oe = opts['oe'];
-    if (typeof oe !== 'string' || !/^oe\d+$/.test(oe)) throw new UsageError(`--sip needs --oe in the form oe1234, got ${oe === undefined ? 'none' : String(oe)}`);
-    const uuid = opts['uuid'] as string | undefined;
-    if (uuid !== undefined && inputs.length > 1) throw new UsageError('--uuid names one package: give one input with it');
-    sip = { oe, uuid };
-  } else if (opts['oe'] !== undefined || opts['uuid'] !== undefined) {
-    throw new UsageError('--oe and --uuid go with --sip');
-  }
+  const sip = sipOptionsFrom(opts, inputs.length);
   if (opts['decode']) {
     if (opts['allowGaps'] || opts['context'] || engine !== 'auto' || partBytes !== undefined || sip) {
       throw new UsageError('--decode takes only -i <file.mkv>, -o <dir> and the shared flags');
