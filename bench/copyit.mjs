@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { best } from './measure.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+// Wall time swings with the other jobs on a shared machine; CPU time (user + sys, GNU time)
+// is steadier and shows what each variant costs. Writeback the kernel does later for cp is
+// nobody's CPU time here; copyit's fsyncs do it in its own threads, so it counts for copyit.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const BIG_BYTES = 2_000_000_000;
 const FOLDER_FILES = 2000;
 
@@ -42,25 +46,27 @@ export async function bench({ workDir, avpres, node, log }) {
     const files = listRelative(c.src, c.name2);
 
     log(`${c.name}: cp`);
-    const cp = await bestOf(RUNS, fresh, async () => best(1, 'cp', ['-r', '--', c.src, out]));
+    const cpuFile = join(workDir, 'cpu.txt');
+    const run = (cmd, args, options) => timed(cmd, args, options, cpuFile);
+    const cp = await bestOf(RUNS, fresh, async () => run('cp', ['-r', '--', c.src, out]));
 
     log(`${c.name}: cp + md5sum source + md5sum copy`);
     const three = await bestOf(RUNS, fresh, async () => {
-      const a = await best(1, 'cp', ['-r', '--', c.src, out]);
-      const b = await best(1, 'md5sum', ['--', ...files], { cwd: c.srcDir });
-      const d = await best(1, 'md5sum', ['--', ...files], { cwd: out });
+      const a = await run('cp', ['-r', '--', c.src, out]);
+      const b = await run('md5sum', ['--', ...files], { cwd: c.srcDir });
+      const d = await run('md5sum', ['--', ...files], { cwd: out });
       // What is still dirty then is the copy's data: writing it to disk is what copyit's fsyncs pay.
       const e = await best(1, 'sync', []);
-      return { seconds: a.seconds + b.seconds + d.seconds, synced: e.seconds, peakMiB: Math.max(a.peakMiB, b.peakMiB, d.peakMiB) };
+      return { seconds: a.seconds + b.seconds + d.seconds, synced: e.seconds, peakMiB: Math.max(a.peakMiB, b.peakMiB, d.peakMiB), cpu: a.cpu + b.cpu + d.cpu };
     });
 
     log(`${c.name}: avpres copyit`);
     const ours = await bestOf(RUNS, fresh, async () => {
-      const r = await best(1, node, [avpres, 'copyit', '-q', '--', c.src, out]);
+      const r = await run(node, [avpres, 'copyit', '-q', '--', c.src, out]);
       return { ...r, logged: loggedSeconds(join(out, 'avpres-logs')) };
     });
 
-    const mbps = (r) => `${((c.bytes / r.seconds) / 1e6).toFixed(0)} MB/s`;
+    const mbps = (r) => `${((c.bytes / r.seconds) / 1e6).toFixed(0)} MB/s, CPU ${Number.isNaN(r.cpu) ? '?' : r.cpu.toFixed(1)} s`;
     rows.push(
       { tool: 'copyit', case: c.name, label: 'cp', ...cp, note: `${mbps(cp)}; ${note}` },
       { tool: 'copyit', case: c.name, label: 'cp + md5sum src + md5sum dst', seconds: three.seconds, peakMiB: three.peakMiB, note: mbps(three) },
@@ -87,6 +93,14 @@ export async function bench({ workDir, avpres, node, log }) {
   }
   rmSync(join(workDir, 'out'), { recursive: true, force: true });
   return rows;
+}
+
+/** best(1, ...) plus the CPU time of the command (NaN when GNU time is missing). */
+async function timed(cmd, args, options, cpuFile) {
+  if (!TIME) return { ...(await best(1, cmd, args, options)), cpu: NaN };
+  const r = await best(1, TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args], options);
+  const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { ...r, cpu: user + sys };
 }
 
 async function bestOf(n, prepare, run) {
