@@ -19,7 +19,8 @@ describe('parseMediaconch', () => {
 
 const mediaconch = findOnPath('mediaconch', process.env['PATH']);
 
-describe.skipIf(!mediaconch)('checkPolicy with the real mediaconch (skipped: mediaconch not installed)', () => {
+const title = `checkPolicy with the real mediaconch${mediaconch ? '' : ' (skipped: mediaconch not installed)'}`;
+describe.skipIf(!mediaconch)(title, () => {
   async function context(): Promise<ToolContext> {
     const logger = new Logger({ tool: 'test', version: '0', user: 'test', commandLine: [] });
     const tools = await resolveToolset({ env: process.env, cwd: process.cwd() });
