@@ -11,7 +11,7 @@ import { runToolCommand } from '../tool-runner.js';
 import { VERSION } from '../version.js';
 
 export function makeBatchCommand({ io, setExitCode }: CommandEnv): Command {
-  const command = new Command('batch').description('run a tool over a whole collection, one job per file, resumable from a ledger, with an HTML report');
+  const command = new Command('batch').description('run a tool over a whole collection, one job per file, sequence folder or package, resumable from a ledger, with an HTML report');
   addPlanningOptions(command)
     .option('--ledger <file>', 'the ledger (default <output>/avpres-batch/<tool>.ledger.jsonl)')
     .option('--jobs <n>', 'jobs at once (default: 1 for normalise, seq2ffv1 and access, whose encodes use both cores; 4 for copyit; 2 for validate)')
