@@ -261,6 +261,19 @@ describe('avpres copyit: proof and failures', () => {
     expect((await stat(join(dest, 'plain.mkv'))).size).toBe(0);
   });
 
+  it('copies an empty folder as a source: the folder, and empty manifests verify accepts', async () => {
+    const src = join(work.dir, 'sources', 'empty reel');
+    await mkdir(src, { recursive: true });
+    const dest = join(work.dir, 'dest empty');
+    await mkdir(dest);
+    const run = await avpres(['copyit', src, dest, '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).inputs[0]).toMatchObject({ status: 'done', outputs: [{ role: 'copied folder', size: 0 }, {}, {}] });
+    expect(await readdir(join(dest, 'empty reel'))).toEqual([]);
+    expect(await readFile(join(dest, 'empty reel_manifest.md5'), 'utf8')).toBe('');
+    expect((await avpres(['verify', join(dest, 'empty reel_manifest.md5')])).exitCode).toBe(0);
+  });
+
   it('refuses a folder into itself, a missing destination and bad arguments with exit 2 and empty stdout', async () => {
     const src = join(work.dir, 'sources', 'self');
     await writeTree(src, { 'a.txt': 'a' }, ['inner']);
