@@ -8,7 +8,7 @@ export interface RunSummary {
   exitCode: number;
   error?: string;
   inputs: InputResult[];
-  log?: { human: string; events: string; premis: string };
+  log?: { human: string; events: string; premis?: string };
 }
 
 /** The human end-of-run summary, for stderr. */

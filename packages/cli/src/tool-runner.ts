@@ -56,6 +56,7 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   }
 
   const exitCode = runError !== undefined ? exitCodeFor(runError) : mostSerious(results.map((r) => r.exitCode));
+  const log = logFiles ? limitPremis(logger, logFiles) : undefined;
   const summary: RunSummary = {
     tool: run.tool,
     version: VERSION,
@@ -63,7 +64,7 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
     exitCode,
     ...(runError !== undefined ? { error: errorMessage(runError) } : {}),
     inputs: results,
-    ...(logFiles ? { log: logFiles } : {}),
+    ...(log ? { log } : {}),
   };
   if (runError !== undefined) reportRunError(runError, io, run.tool, logger);
   if (!shared.quiet || exitCode !== 0) io.stderr.write(renderSummary(summary));
@@ -72,7 +73,11 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   return exitCode;
 }
 
-function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; events: string; premis: string } | undefined {
+function openRunLogs(
+  logger: Logger,
+  run: ToolRun,
+  io: CliIo,
+): { human: string; events: string; premis: string; premisSink: PremisSink } | undefined {
   const dir = run.shared.logDir ?? (run.outputDir ? join(run.outputDir, 'avpres-logs') : undefined);
   if (!dir) return undefined;
   try {
@@ -86,8 +91,9 @@ function openRunLogs(logger: Logger, run: ToolRun, io: CliIo): { human: string; 
   const files = { human: `${base}.log`, events: `${base}.events.jsonl`, premis: `${base}_premis.xml` };
   logger.attach(new HumanLogSink(files.human));
   logger.attach(new JsonlSink(files.events));
-  logger.attach(new PremisSink(files.premis)); // written when the run finishes
-  return files;
+  const premis = new PremisSink(files.premis); // written when the run finishes
+  logger.attach(premis);
+  return { ...files, premisSink: premis };
 }
 
 function reportRunError(error: unknown, io: CliIo, tool: string, logger: Logger): void {
@@ -126,4 +132,21 @@ function noMediaTools(tool: string): Toolset {
       return fail();
     },
   };
+}
+
+/**
+ * The PREMIS writer builds the whole document in memory (about 2 ms and 0.1 MB per event):
+ * runs with more events than this keep them in the JSONL event file only, and say so.
+ */
+export const PREMIS_EVENT_LIMIT = 2000;
+
+function limitPremis(
+  logger: Logger,
+  files: { human: string; events: string; premis: string; premisSink: PremisSink },
+): { human: string; events: string; premis?: string } {
+  const { premisSink, premis, ...rest } = files;
+  if (premisSink.events.length <= PREMIS_EVENT_LIMIT) return { ...rest, premis };
+  logger.detach(premisSink);
+  logger.warn(`run PREMIS XML not written: ${premisSink.events.length} events is more than ${PREMIS_EVENT_LIMIT}; every event is in ${files.events}`);
+  return rest;
 }
