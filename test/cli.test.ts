@@ -33,7 +33,7 @@ describe('avpres, the umbrella command', () => {
   });
 });
 
-describe.each(TOOLS)('avpres %s keeps the shared contract', (tool, media) => {
+describe.each(TOOLS)('avpres %s keeps the shared contract', (tool) => {
   it('teaches with --help: a description, the shared flags and examples', async () => {
     const r = await avpres([tool, '--help']);
     expect(r.exitCode).toBe(0);
@@ -50,7 +50,10 @@ describe.each(TOOLS)('avpres %s keeps the shared contract', (tool, media) => {
     expect(r.stderr).toMatch(/^error: (unknown option '--no-such-flag'|required option)/m);
   });
 
-  it.runIf(media)('exits 3 with a one-line reason when ffmpeg cannot be found', async () => {
+});
+
+describe.each(TOOLS.filter(([, media]) => media))('avpres %s without ffmpeg', (tool) => {
+  it('exits 3 with a one-line reason when ffmpeg cannot be found', async () => {
     const r = await avpres([tool, '-i', '/tmp/whatever.mov', '-o', '/tmp/avpres-never-written', '--ffmpeg', '/nonexistent/ffmpeg']);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/ffmpeg not found or not executable: \/nonexistent\/ffmpeg \(from --ffmpeg\)/);

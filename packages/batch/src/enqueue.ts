@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { EnvironmentError } from '@avpres/core';
 import type { ToolSpec } from './batch-tools.js';
 import type { PlannedJob } from './job.js';
@@ -28,6 +28,8 @@ export interface EnqueuedJob {
  * job added twice (by a re-run, or from another machine) stays one job.
  */
 export async function enqueueJobs(jobs: readonly PlannedJob[], options: EnqueueOptions): Promise<EnqueuedJob[]> {
+  // bullmq (and ioredis) load only when the queue is used: they cost every other command start-up time.
+  const { Queue } = await import('bullmq');
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: options.connection });
   queue.on('error', () => undefined); // reported through the rejected calls below
   try {

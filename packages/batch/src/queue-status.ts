@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { EnvironmentError } from '@avpres/core';
 import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queue-data.js';
 
@@ -14,6 +14,8 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'comple
 
 /** Counts per state, and every failed job with its error. */
 export async function queueStatus(connection: ConnectionOptions): Promise<QueueStatus> {
+  // bullmq (and ioredis) load only when the queue is used: they cost every other command start-up time.
+  const { Queue } = await import('bullmq');
   const queue = new Queue<QueuedJobData, QueuedJobResult>(QUEUE_NAME, { connection });
   queue.on('error', () => undefined);
   try {

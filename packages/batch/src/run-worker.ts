@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
 import { InterruptedError, type InputResult } from '@avpres/core';
 import type { ToolContext } from '@avpres/media';
 import { batchPaths } from './batch-paths.js';
@@ -28,6 +28,8 @@ export interface WorkerOptions {
  * here goes back to the queue; one whose worker died is taken over once its lock expires.
  */
 export async function runWorker(options: WorkerOptions, ctx: ToolContext, version: string): Promise<InputResult[]> {
+  // bullmq (and ioredis) load only when the queue is used: they cost every other command start-up time.
+  const { UnrecoverableError, WaitingError, Worker } = await import('bullmq');
   const { logger } = ctx;
   const results: InputResult[] = [];
   const ledgers = new Map<string, Promise<Ledger>>();
