@@ -234,7 +234,7 @@ describe('avpres seq2ffv1 proof and options', () => {
     const r = await avpres(['seq2ffv1', '--engine', 'builtin', '--dry-run', '-i', src, '-o', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     const [encodeArgv] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as string[]);
-    expect(encodeArgv).toEqual(expect.arrayContaining(['-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-slices', '16', '-start_number', '100']));
+    expect(encodeArgv).toEqual(expect.arrayContaining(['-c:v', 'ffv1', '-level:v', '3', '-g:v', '1', '-slicecrc:v', '1', '-slices:v', '16', '-start_number', '100']));
     expect(encodeArgv).toContain(`${src.replace(/%/g, '%%')}/reel 1 100%%_%06d.dpx`);
     expect(existsSync(out)).toBe(false);
   });
