@@ -16,7 +16,9 @@ export function renderSummary(summary: RunSummary): string {
   const lines: string[] = [];
   for (const r of summary.inputs) {
     if (r.status === 'failed') {
-      lines.push(`FAILED   ${r.input}: ${r.reason ?? 'unknown reason'}`);
+      // Reasons usually begin with the file's name already.
+      const reason = (r.reason ?? 'unknown reason').replace(`${r.input}: `, '');
+      lines.push(`FAILED   ${r.input}: ${reason}`);
       continue;
     }
     const verdict = r.verification ? ` (${r.verification.method}: ${r.verification.outcome})` : '';

@@ -9,10 +9,12 @@ import type { InputResult } from './result.js';
 export async function eachInput<T>(
   inputs: readonly T[],
   work: (input: T) => Promise<InputResult>,
-  options: { name: (input: T) => string; onFailure?: (input: T, error: unknown) => void },
+  options: { name: (input: T) => string; onFailure?: (input: T, error: unknown) => void; signal?: AbortSignal },
 ): Promise<InputResult[]> {
   const results: InputResult[] = [];
   for (const input of inputs) {
+    // After Ctrl-C, start nothing new.
+    if (options.signal?.aborted) throw new InterruptedError(`interrupted before ${options.name(input)}`);
     try {
       results.push(await work(input));
     } catch (error) {

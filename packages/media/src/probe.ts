@@ -1,6 +1,6 @@
 import { InputError } from '@avpres/core';
 import { FfmpegError } from '@avpres/core';
-import { runProgram } from './run.js';
+import { lastMeaningfulLine, runProgram } from './run.js';
 
 export interface ProbeStream {
   index: number;
@@ -53,7 +53,9 @@ export async function probe(ffprobePath: string, file: string, signal?: AbortSig
     ({ stdout } = await runProgram(ffprobePath, args, { captureStdout: true, signal, file }));
   } catch (error) {
     if (error instanceof FfmpegError) {
-      throw new InputError(`${file}: not readable as media (${error.message.replace(/^.*?: /, '')})`, { file, cause: error });
+      // ffprobe names the file itself ("<file>: Invalid data..."); say it once.
+      const reason = (lastMeaningfulLine(error.stderrTail) ?? error.message).replace(`${file}: `, '');
+      throw new InputError(`${file}: not readable as media (${reason})`, { file, cause: error });
     }
     throw error;
   }

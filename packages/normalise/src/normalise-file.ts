@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { exitCodeFor, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { exitCodeFor, InterruptedError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, quoteArgs, type EventScope } from '@avpres/log';
 import { expectedFrames, ffmpegInvocation, mediainfoXml, probe, programRun, type ToolContext } from '@avpres/media';
@@ -135,6 +135,8 @@ async function encodeAndProve(
   await writeFileAtomic(partialPath(paths.ffmpegLog), ffmpegLog.join(''));
 
   await Promise.all([writeMediainfo(source.path, paths, env), checkPolicy(partialPath(paths.mkv), basename(paths.mkv), ctx, env.options.strict)]);
+  // Ctrl-C after the proof but before the renames still means: leave nothing that looks finished.
+  if (ctx.signal.aborted) throw new InterruptedError('interrupted before the outputs were put in place', { file: source.path });
   for (const [partial, final] of finalNames(paths)) await renameIntoPlace(partial, final);
   await rm(paths.packetHashes, { force: true });
   const record: JobRecord = {

@@ -48,6 +48,7 @@ export async function normalise(options: NormaliseOptions, ctx: ToolContext, ver
       },
       {
         name: ({ file }) => file.path,
+        signal: ctx.signal,
         onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? error.message.replace(`${file.path}: `, '') : String(error)}`),
       },
     )),
