@@ -51,6 +51,16 @@ async function decodeOne(mkv: string, options: DecodeOptions, ctx: ToolContext):
   const differing: string[] = [];
   const root = resolve(target);
   let current: string | undefined;
+  /** A rebuilt file whose md5 matches goes under its final name; otherwise it is removed and named. */
+  const settle = async (partial: string, final: string, matches: boolean, name: string): Promise<void> => {
+    if (!matches) {
+      differing.push(name);
+      await rm(partial, { force: true });
+      return;
+    }
+    await renameIntoPlace(partial, final);
+    written.push(final);
+  };
   try {
     const result = await rebuildFromMkv({
       ffmpeg: ctx.tools.ffmpeg.path,
@@ -68,13 +78,7 @@ async function decodeOne(mkv: string, options: DecodeOptions, ctx: ToolContext):
         } finally {
           await handle.close();
         }
-        if (md5 !== record.md5) {
-          differing.push(record.name);
-          await rm(current, { force: true });
-        } else {
-          await renameIntoPlace(current, final);
-          written.push(final);
-        }
+        await settle(current, final, md5 === record.md5, record.name);
         current = undefined;
         ctx.logger.progress({ label: `${sequence.name}: decode`, unit: 'frames', done: index + 1, total: records.length });
       },
@@ -101,13 +105,7 @@ async function decodeOne(mkv: string, options: DecodeOptions, ctx: ToolContext):
       } finally {
         await handle.close();
       }
-      if (audio.md5 !== record.md5) {
-        differing.push(record.name);
-        await rm(current, { force: true });
-      } else {
-        await renameIntoPlace(current, final);
-        written.push(final);
-      }
+      await settle(current, final, audio.md5 === record.md5, record.name);
       current = undefined;
     }
     if (result.frames !== records.length) differing.push(`${result.frames} frames decoded for ${records.length} files`);
