@@ -72,7 +72,7 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
     }
   };
   try {
-    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions);
+    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs });
   } catch (caught) {
     const error = classify(caught, paths.dir);
     await removePartials(paths);
@@ -93,14 +93,13 @@ async function encodeAndProve(
   identity: { path: string; size: number; mtimeMs: number },
   env: JobEnv,
   recordOptions: JobRecord['options'],
+  { encodeArgs, decodeArgs }: { encodeArgs: string[]; decodeArgs: string[] },
 ): Promise<InputResult & { mkvMd5: string }> {
   const { ctx } = env;
   const { logger } = ctx;
   for (const n of plan.notMapped) logger.info(`${source.path}: stream ${n.index} not mapped: ${n.reason}`);
   const ffmpegLog: string[] = [];
   const logStderr = (pass: string, text: string) => ffmpegLog.push(text.replace(/^/gm, `[${pass}] `));
-  const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: env.options.slices });
-  const decodeArgs = buildDecodeArgs({ plan, outputFramemd5: partialPath(paths.outputFramemd5), packetHashes: paths.packetHashes });
   ffmpegLog.push(`# encode: ${quoteArgs([ctx.tools.ffmpeg.path, ...encodeArgs])}\n# decode: ${quoteArgs([ctx.tools.ffmpeg.path, ...decodeArgs])}\n`);
 
   const sourceObject = { path: source.path, role: 'source' as const, size: identity.size };
