@@ -12,7 +12,7 @@ import type { NormaliseOptions } from './options.js';
 import { comparePacketLists } from './packets.js';
 import { assertFreeSpace, assertUnchanged, readableSource } from './preflight.js';
 import { progressReporter } from './progress.js';
-import { checkStoredFile, classify, runEncodeAndDecode } from './run-pipeline.js';
+import { checkStoredFile, classify, runEncodeAndDecode, type StoredCheck } from './run-pipeline.js';
 import { planStreams, type StreamPlan } from './stream-plan.js';
 import { writeJobManifest } from './job-manifest.js';
 import { checkPolicy } from './policy-check.js';
@@ -108,20 +108,46 @@ async function encodeAndProve(
     program: programRun(ctx.tools.ffmpeg, encodeArgs),
   });
   const label = basename(source.path);
+  const mkv = partialPath(paths.mkv);
+  // Reports on the MKV (MediaInfo, MediaConch) run beside the proof; they must be settled
+  // before anything is renamed or removed, whichever way the job ends.
+  let reports: Promise<unknown> | undefined;
+  let check: EventScope | undefined;
+  const settleReports = () => reports?.catch(() => undefined);
+  let stored: AfterEncode;
   try {
-    await runEncodeAndDecode({
-      ffmpeg: ctx.tools.ffmpeg,
-      encodeArgs,
-      decodeArgs,
-      file: source.path,
-      signal: ctx.signal,
-      onProgress: progressReporter(logger, label, plan.frames),
-      totals: { frames: plan.frames, durationSeconds: plan.durationSeconds },
-      onStderr: logStderr,
-    });
+    stored = await runEncodeAndDecode(
+      {
+        ffmpeg: ctx.tools.ffmpeg,
+        encodeArgs,
+        decodeArgs,
+        file: source.path,
+        signal: ctx.signal,
+        onProgress: progressReporter(logger, label, plan.frames),
+        totals: { frames: plan.frames, durationSeconds: plan.durationSeconds },
+        onStderr: logStderr,
+      },
+      // The MKV is complete once the encoder exits: read it back (and report on it) while
+      // the decoder finishes its last frames.
+      async (signal) => {
+        await ctx.testHook?.('before-verify', mkv);
+        check = logger.begin('fixity check', `${basename(paths.mkv)}: decoded frames and stored packets against the source`, {
+          program: programRun(ctx.tools.ffmpeg, buildStoredPacketArgs()),
+        });
+        reports = Promise.all([writeMediainfo(source.path, paths, env), checkPolicy(mkv, basename(paths.mkv), ctx, env.options.strict)]);
+        void settleReports();
+        const result = await checkStoredFile(ctx.tools.ffmpeg, buildStoredPacketArgs(), mkv, signal, (t) => logStderr('stored', t)).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
+        return { check, ...result };
+      },
+    );
     await assertUnchanged(identity);
   } catch (error) {
     closeFailed(normalization, error);
+    if (check) closeFailed(check, error);
+    await settleReports();
     throw error;
   } finally {
     logger.progressEnd(label);
@@ -129,11 +155,17 @@ async function encodeAndProve(
   }
   normalization.succeed();
 
-  await ctx.testHook?.('before-verify', partialPath(paths.mkv));
-  const proof = await prove(paths, plan, env, logStderr);
+  let proof: Proof;
+  try {
+    proof = await prove(paths, plan, stored);
+  } catch (error) {
+    closeFailed(stored.check, error);
+    await settleReports();
+    if (error instanceof VerificationError) await keepFailed(paths);
+    throw error;
+  }
   await writeFileAtomic(partialPath(paths.ffmpegLog), ffmpegLog.join(''));
-
-  await Promise.all([writeMediainfo(source.path, paths, env), checkPolicy(partialPath(paths.mkv), basename(paths.mkv), ctx, env.options.strict)]);
+  await reports;
   // Ctrl-C after the proof but before the renames still means: leave nothing that looks finished.
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the outputs were put in place', { file: source.path });
   for (const [partial, final] of finalNames(paths)) await renameIntoPlace(partial, final);
@@ -167,41 +199,34 @@ interface Proof {
   detail: string;
 }
 
+/** What was started when the encoder exited: the proof's event and the stored-file read. */
+type AfterEncode = { check: EventScope } & ({ value: StoredCheck } | { error: unknown });
+
 /**
  * The proof: the decoded output frames equal the decoded source frames (framemd5, video and
  * audio), and the MKV on disk holds exactly the packets that were decoded.
  */
-async function prove(paths: JobPaths, plan: StreamPlan, env: JobEnv, logStderr: (pass: string, text: string) => void): Promise<Proof> {
-  const { ctx } = env;
-  const mkv = partialPath(paths.mkv);
-  const check = ctx.logger.begin('fixity check', `${basename(paths.mkv)}: decoded frames and stored packets against the source`, {
-    program: programRun(ctx.tools.ffmpeg, buildStoredPacketArgs()),
-  });
-  try {
-    const stored = await checkStoredFile(ctx.tools.ffmpeg, buildStoredPacketArgs(), mkv, ctx.signal, (t) => logStderr('stored', t));
-    const [sourceText, outputText, streamedPackets] = await Promise.all([
-      readFile(partialPath(paths.sourceFramemd5), 'utf8'),
-      readFile(partialPath(paths.outputFramemd5), 'utf8'),
-      readFile(paths.packetHashes, 'utf8'),
-    ]);
-    const frames = compareFramemd5(parseFramemd5(sourceText), parseFramemd5(outputText));
-    const packets = comparePacketLists(streamedPackets, stored.packetHashes);
-    const counted = frames.streams.map((s) => `stream ${s.stream}: ${s.expectedFrames} frames`).join(', ');
-    if (!frames.equal || frames.streams.length === 0 || frames.streams.some((s) => s.expectedFrames === 0)) {
-      throw new VerificationError(`${basename(paths.mkv)}: decoded output differs from the source: ${frames.summary || 'no frames decoded'}`, { file: paths.mkv });
-    }
-    if (!packets.equal) {
-      throw new VerificationError(`${basename(paths.mkv)}: the stored file differs from what was verified: ${packets.summary}`, { file: paths.mkv });
-    }
-    const detail = `framemd5 identical (${counted}; video ${plan.video.map((v) => v.decodePixFmt).join(', ')}${plan.audio.length ? `, audio ${plan.audio.map((a) => a.hashCodec).join(', ')} in blocks of 1920 samples` : ''}); stored MKV packets identical to the decoded ones`;
-    check.addObjects({ path: paths.mkv, role: 'outcome', size: stored.size, hashes: { md5: stored.md5 } });
-    check.succeed(detail);
-    return { md5: stored.md5, size: stored.size, detail };
-  } catch (error) {
-    closeFailed(check, error);
-    if (error instanceof VerificationError) await keepFailed(paths);
-    throw error;
+async function prove(paths: JobPaths, plan: StreamPlan, after: AfterEncode): Promise<Proof> {
+  if ('error' in after) throw after.error;
+  const stored = after.value;
+  const [sourceText, outputText, streamedPackets] = await Promise.all([
+    readFile(partialPath(paths.sourceFramemd5), 'utf8'),
+    readFile(partialPath(paths.outputFramemd5), 'utf8'),
+    readFile(paths.packetHashes, 'utf8'),
+  ]);
+  const frames = compareFramemd5(parseFramemd5(sourceText), parseFramemd5(outputText));
+  const packets = comparePacketLists(streamedPackets, stored.packetHashes);
+  const counted = frames.streams.map((s) => `stream ${s.stream}: ${s.expectedFrames} frames`).join(', ');
+  if (!frames.equal || frames.streams.length === 0 || frames.streams.some((s) => s.expectedFrames === 0)) {
+    throw new VerificationError(`${basename(paths.mkv)}: decoded output differs from the source: ${frames.summary || 'no frames decoded'}`, { file: paths.mkv });
   }
+  if (!packets.equal) {
+    throw new VerificationError(`${basename(paths.mkv)}: the stored file differs from what was verified: ${packets.summary}`, { file: paths.mkv });
+  }
+  const detail = `framemd5 identical (${counted}; video ${plan.video.map((v) => v.decodePixFmt).join(', ')}${plan.audio.length ? `, audio ${plan.audio.map((a) => a.hashCodec).join(', ')} in blocks of 1920 samples` : ''}); stored MKV packets identical to the decoded ones`;
+  after.check.addObjects({ path: paths.mkv, role: 'outcome', size: stored.size, hashes: { md5: stored.md5 } });
+  after.check.succeed(detail);
+  return { md5: stored.md5, size: stored.size, detail };
 }
 
 function closeFailed(scope: EventScope, error: unknown): void {

@@ -19,10 +19,12 @@ export interface PipelineRun {
 
 /**
  * Encode and decode at once: pass 1 writes the MKV and streams the same packets to pass 2,
- * which decodes them while pass 1 is still encoding (both cores busy). If either fails,
- * the other is stopped and the first real error is reported.
+ * which decodes them while pass 1 is still encoding (both cores busy). `afterEncode` starts
+ * as soon as pass 1 has exited (the MKV is complete then), while pass 2 finishes its last
+ * frames; its result is returned. If either pass fails, everything is stopped and the first
+ * real error is reported; `afterEncode` reports its own failures in what it returns.
  */
-export async function runEncodeAndDecode(run: PipelineRun): Promise<void> {
+export async function runEncodeAndDecode<T>(run: PipelineRun, afterEncode: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const local = new AbortController();
   const onAbort = () => local.abort();
   run.signal.addEventListener('abort', onAbort, { once: true });
@@ -42,21 +44,20 @@ export async function runEncodeAndDecode(run: PipelineRun): Promise<void> {
       stdin: nut,
       onStderr: (t) => run.onStderr('decode', t),
     });
-    const settled = await Promise.allSettled([
-      encode.catch((e: unknown) => {
-        local.abort();
-        throw e;
-      }),
-      decode.catch((e: unknown) => {
-        local.abort();
-        throw e;
-      }),
-    ]);
+    const stopOnError = (e: unknown) => {
+      local.abort();
+      throw e;
+    };
+    const passes = Promise.allSettled([encode.catch(stopOnError), decode.catch(stopOnError)]);
+    const after = encode.then(() => afterEncode(local.signal));
+    const [settled, [followed]] = await Promise.all([passes, Promise.allSettled([after])]);
     if (run.signal.aborted) throw new InterruptedError('interrupted', { file: run.file });
     const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
     // Prefer the error that caused the stop over the InterruptedError it led to.
     const cause = errors.find((e) => !(e instanceof InterruptedError)) ?? errors[0];
     if (cause !== undefined) throw classify(cause);
+    if (followed.status === 'rejected') throw followed.reason;
+    return followed.value;
   } finally {
     run.signal.removeEventListener('abort', onAbort);
   }
