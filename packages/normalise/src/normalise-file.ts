@@ -114,6 +114,10 @@ async function encodeAndProve(
   let reports: Promise<unknown> | undefined;
   let check: EventScope | undefined;
   const settleReports = () => reports?.catch(() => undefined);
+  // MediaInfo of the source needs nothing from the encode: it runs now, in the gaps of the
+  // pipeline, instead of after it.
+  const sourceInfo = mediainfoXml(source.path);
+  sourceInfo.catch(() => undefined);
   let stored: AfterEncode;
   try {
     stored = await runEncodeAndDecode(
@@ -134,13 +138,13 @@ async function encodeAndProve(
         check = logger.begin('fixity check', `${basename(paths.mkv)}: decoded frames and stored packets against the source`, {
           program: programRun(ctx.tools.ffmpeg, buildStoredPacketArgs()),
         });
-        reports = Promise.all([writeMediainfo(source.path, paths, env), checkPolicy(mkv, basename(paths.mkv), ctx, env.options.strict)]);
-        void settleReports();
-        const result = await checkStoredFile(ctx.tools.ffmpeg, buildStoredPacketArgs(), mkv, signal, (t) => logStderr('stored', t)).then(
+        const result = checkStoredFile(ctx.tools.ffmpeg, buildStoredPacketArgs(), mkv, signal, (t) => logStderr('stored', t)).then(
           (value) => ({ value }),
           (error: unknown) => ({ error }),
         );
-        return { check, ...result };
+        reports = Promise.all([writeMediainfo(sourceInfo, paths, env), checkPolicy(mkv, basename(paths.mkv), ctx, env.options.strict)]);
+        void settleReports();
+        return { check, ...(await result) };
       },
     );
     await assertUnchanged(identity);
@@ -240,9 +244,9 @@ async function keepFailed(paths: JobPaths): Promise<void> {
   }
 }
 
-async function writeMediainfo(sourcePath: string, paths: JobPaths, env: JobEnv): Promise<void> {
+async function writeMediainfo(sourceInfo: Promise<string>, paths: JobPaths, env: JobEnv): Promise<void> {
   const scope = env.ctx.logger.begin('metadata extraction', 'MediaInfo XML of the source and the MKV (mediainfo.js)');
-  const [src, out] = await Promise.all([mediainfoXml(sourcePath), mediainfoXml(partialPath(paths.mkv))]);
+  const [src, out] = await Promise.all([sourceInfo, mediainfoXml(partialPath(paths.mkv))]);
   await writeFileAtomic(partialPath(paths.sourceMediainfo), src);
   await writeFileAtomic(partialPath(paths.outputMediainfo), out);
   scope.succeed();
