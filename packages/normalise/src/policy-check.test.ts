@@ -4,7 +4,7 @@ import { VerificationError } from '@avpres/core';
 import { Logger } from '@avpres/log';
 import { findOnPath, resolveToolset, type ToolContext } from '@avpres/media';
 import { fixture } from '@avpres/fixtures';
-import { checkPolicy, MEDIACONCH_CONFIG, parseMediaconch, POLICY } from './policy-check.js';
+import { checkPolicy, parseMediaconch, POLICY } from './policy-check.js';
 
 describe('parseMediaconch', () => {
   it('reads the verdict and the failed rules', () => {
@@ -14,7 +14,6 @@ describe('parseMediaconch', () => {
   });
   it('keeps the policy file in the package', () => {
     expect(existsSync(POLICY)).toBe(true);
-    expect(existsSync(MEDIACONCH_CONFIG)).toBe(true);
   });
 });
 

@@ -6,13 +6,6 @@ import { programRun, resolveOptionalTool, runProgram, type ToolContext } from '@
 /** The FFV1/Matroska policy kept in this repository (MediaConch XML). */
 export const POLICY = fileURLToPath(new URL('../policies/ffv1-mkv.xml', import.meta.url));
 
-/**
- * MediaConch's configuration for our runs: no database. By default every check is stored in
- * a SQLite file in the user's home, whose writes (and syncs) made the check take 0.1-1.4 s
- * instead of 0.1 s on a busy disk, at the end of every job.
- */
-export const MEDIACONCH_CONFIG = fileURLToPath(new URL('../policies/mediaconch.rc', import.meta.url));
-
 const TIME_LIMIT_MS = 120_000;
 
 export interface PolicyOutcome {
@@ -39,7 +32,7 @@ export async function checkPolicy(mkv: string, displayName: string, ctx: ToolCon
     ctx.logger.debug('mediaconch not found: MediaConch policy check not run');
     return { ran: false, detail: 'mediaconch not found' };
   }
-  const args = ['-c', MEDIACONCH_CONFIG, '-p', POLICY, mkv];
+  const args = ['-p', POLICY, mkv];
   const scope = ctx.logger.begin('validation', `${displayName} against the MediaConch policy ${basename(POLICY)}`, { program: programRun(tool, args) });
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIME_LIMIT_MS)]);
   let stdout: string;
