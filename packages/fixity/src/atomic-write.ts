@@ -37,6 +37,16 @@ export async function renameIntoPlace(partial: string, final: string): Promise<v
   await fsyncDir(dirname(final));
 }
 
+/** fsync a file by name (its data and size). */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** fsync a folder (its entries); ignored where the platform refuses (some file systems, Windows). */
 export async function fsyncDir(dir: string): Promise<void> {
   let handle;

@@ -39,7 +39,6 @@ describe('copyFileVerified', () => {
     let verified = 0;
     const dst = join(dir, 'out', '..', '-copy.bin');
     const result = await copyFileVerified(src, dst, {
-      chunkSize: 512 * 1024,
       onBytes: (n) => (copied += n),
       onVerifyBytes: (n) => (verified += n),
     });
@@ -75,7 +74,6 @@ describe('copyFileVerified', () => {
     await writeFile(src, pattern(300_000));
     let appended = false;
     const attempt = copyFileVerified(src, join(dir, 'copy.mov'), {
-      chunkSize: 100_000,
       onBytes: () => {
         if (!appended) appendFileSync(src, 'more');
         appended = true;
@@ -100,7 +98,6 @@ describe('copyFileVerified', () => {
     await writeFile(join(dir, 'src'), pattern(3 * 1024 * 1024));
     const controller = new AbortController();
     const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'x'), {
-      chunkSize: 256 * 1024,
       signal: controller.signal,
       onBytes: () => controller.abort(),
     });

@@ -1,9 +1,8 @@
-import { appendFile, mkdtemp, open, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, VerificationError } from '@avpres/core';
-import { copyFileVerified } from './copy-verified.js';
+import { InputError } from '@avpres/core';
 import { followFile } from './follow-file.js';
 import { hashBuffer } from './hash.js';
 import { HashPool } from './hash-pool.js';
@@ -54,43 +53,5 @@ describe('HashPool', () => {
     const attempt = pool.hashFile(missing);
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(pool.hashFile(missing)).rejects.toThrow(missing);
-  });
-});
-
-describe('copyFileVerified with a pool, re-reading while copying', () => {
-  it('verifies a copy whose re-read follows the writer', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fixity-pool-copy-'));
-    const data = pattern(3 * 1024 * 1024 + 1);
-    await writeFile(join(dir, 'src'), data);
-    let verified = 0;
-    const result = await copyFileVerified(join(dir, 'src'), join(dir, 'dst'), {
-      chunkSize: 256 * 1024,
-      rereadAfter: 512 * 1024,
-      reread: (path, options) => pool.follow(path, options),
-      onVerifyBytes: (n) => (verified += n),
-    });
-    expect(result).toEqual({ hash: hashBuffer(data), size: data.length });
-    expect(verified).toBe(data.length);
-  });
-
-  it('catches a byte corrupted in the written part before the re-read starts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fixity-pool-copy-'));
-    await writeFile(join(dir, 'src'), pattern(3 * 1024 * 1024));
-    const corrupt = async (file: string) => {
-      const handle = await open(file, 'r+');
-      const { size } = await handle.stat();
-      expect(size).toBeGreaterThan(0);
-      expect(size).toBeLessThan(3 * 1024 * 1024);
-      await handle.write(Buffer.from([0x55 ^ 0xff]), 0, 1, size >> 1);
-      await handle.close();
-    };
-    const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'dst'), {
-      chunkSize: 256 * 1024,
-      rereadAfter: 1024 * 1024,
-      reread: (path, options) => pool.follow(path, options),
-      beforeVerify: corrupt,
-    });
-    await expect(attempt).rejects.toBeInstanceOf(VerificationError);
-    expect(await readdir(dir)).toEqual(['src']);
   });
 });

@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '@avpres/core';
 import type { FileFollower, FollowOptions } from './follow-file.js';
 import { fsError } from './fs-error.js';
 import type { HashAlgorithm } from './hash.js';
+import { workerFile } from './worker-file.js';
 
 export type PoolRequest =
   | { type: 'start'; id: number; path: string; algorithm: HashAlgorithm; final: boolean; chunkSize?: number; sizeHint?: number }
@@ -29,12 +28,6 @@ interface Job {
 interface Slot {
   worker: Worker;
   active: number;
-}
-
-// Built output sits beside this file; under the test runner this file is the .ts source.
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? join(dirname(here), '..', 'dist', 'hash-worker.js') : join(dirname(here), 'hash-worker.js');
 }
 
 /**
@@ -110,7 +103,7 @@ export class HashPool {
 
   private pick(): Slot {
     if (this.slots.length < this.size) {
-      const worker = new Worker(workerFile());
+      const worker = new Worker(workerFile('hash-worker.js'));
       const slot: Slot = { worker, active: 0 };
       worker.on('message', (reply: PoolReply) => this.receive(reply));
       worker.on('error', (error) => this.failAll(slot, error));

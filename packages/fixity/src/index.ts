@@ -12,7 +12,7 @@ export {
   type Hasher,
   type HashFileOptions,
 } from './hash.js';
-export { partialPath, isPartialPath, writeFileAtomic, renameIntoPlace, fsyncDir } from './atomic-write.js';
+export { partialPath, isPartialPath, writeFileAtomic, renameIntoPlace, fsyncDir, fsyncFile } from './atomic-write.js';
 export {
   formatManifest,
   parseManifest,
@@ -48,3 +48,5 @@ export { copyFileVerified, fileMatches, type CopyVerifiedOptions, type CopyVerif
 export { fsError } from './fs-error.js';
 export { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
 export { HashPool, sharedHashPool } from './hash-pool.js';
+export { CopyLanes, sharedCopyLanes } from './copy-lanes.js';
+export { SyncGroup } from './sync-group.js';

@@ -1,7 +1,7 @@
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InterruptedError, UsageError, VerificationError, type OutputRecord } from '@avpres/core';
-import { copyFileVerified, followFile, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, writeFileAtomic } from '@avpres/fixity';
+import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, SyncGroup, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, type LogRecord, type LogSink, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
 import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
@@ -185,6 +185,7 @@ async function packageFiles(
           ? `snapshot of ${what} into the package (md5 of the bytes written)`
           : `verified copy of ${what} into the package (md5, source read once, copy re-read)`;
       const event = logger.begin(linking ? 'message digest calculation' : 'replication', how);
+      const syncGroup = new SyncGroup(content);
       try {
         await forEachConcurrently(files, 2, async (file) => {
           const dst = join(content, file.target);
@@ -203,12 +204,11 @@ async function packageFiles(
             await link(file.source, dst);
             ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', chunkSize: chunkSizeFor(file.size), ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
           } else {
-            const chunkSize = chunkSizeFor(file.size);
             ({ hash, size } = await copyFileVerified(file.source, dst, {
               algorithm: 'md5',
-              chunkSize,
-              reread: (path, o) => followFile(path, { ...o, chunkSize }),
-              // One fsync per folder after the group, not one per file (image sequences).
+              // One flush of the file system per group of files and one fsync per folder
+              // after the entry, not one of each per file (image sequences).
+              syncGroup,
               syncFolder: false,
               ...(signal ? { signal } : {}),
               ...(request.beforeVerify ? { beforeVerify: request.beforeVerify } : {}),

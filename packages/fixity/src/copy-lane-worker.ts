@@ -1,0 +1,209 @@
+// One thread of a copy lane (see copy-lanes.ts). Each task runs as one synchronous loop:
+// blocking reads and writes in small pieces cost far less CPU than promise-driven reads
+// of large ones (the bytes stay in the CPU cache between the read and the hash), and a
+// lane's threads wait on each other through shared memory, not messages.
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
+import { createHasher, type HashAlgorithm } from './hash.js';
+
+const port = parentPort!;
+/** Progress messages at most this often (bytes), so the main thread is not flooded. */
+const REPORT_EVERY = 8 * 1024 * 1024;
+
+const shared = workerData as LaneShared;
+const control = laneControl(shared.control);
+const ring = new Uint8Array(shared.ring);
+
+/** In a 'whole' task, the file being read or written when it failed. */
+let side: 'source' | 'target' = 'source';
+
+port.on('message', (task: LaneTask) => {
+  try {
+    if (task.role === 'read') read(task);
+    else if (task.role === 'write') write(task);
+    else if (task.role === 'hash') hashRing(task);
+    else if (task.role === 'follow') follow(task);
+    else if (task.role === 'whole') whole(task);
+    else {
+      side = 'target';
+      send({ type: 'reread', ...hashFd(task.targetFd, task.piece, task.algorithm) });
+    }
+  } catch (error) {
+    // The other threads of the lane must not wait for bytes that will never come.
+    if (task.role !== 'whole' && task.role !== 'reread') control.setState('failed');
+    const e = error as NodeJS.ErrnoException;
+    send({ type: 'error', role: task.role, ...(task.role === 'whole' || task.role === 'reread' ? { side } : {}), name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(e?.code ? { code: e.code } : {}) });
+  }
+});
+
+function send(reply: LaneReply): void {
+  port.postMessage(reply);
+}
+
+class Interrupted extends Error {
+  override name = 'InterruptedError';
+}
+
+class LaneFailed extends Error {
+  override name = 'LaneFailed';
+}
+
+/** Wait for `ready`, then throw if the job was aborted or another thread failed. */
+function waitFor(ready: () => boolean): void {
+  control.waitUntil(() => ready() || control.state() === 'failed');
+  if (control.aborted()) throw new Interrupted('interrupted');
+  if (control.state() === 'failed') throw new LaneFailed('another part of the copy failed');
+}
+
+/**
+ * Read the source into the ring as far as the space the writer and the hasher have
+ * handed back allows. Reading is all this thread does (apart from the check hash, taken
+ * while the piece is in this core's cache), so a cold disk's waits overlap the writing.
+ */
+function read(task: Extract<LaneTask, { role: 'read' }>): void {
+  const check = task.checkAlgorithm ? createHasher(task.checkAlgorithm) : undefined;
+  const freed = () => Math.min(control.get('hashed'), control.get('written'));
+  let position = 0;
+  while (position < task.size) {
+    waitFor(() => ring.length - (position - freed()) >= task.piece);
+    const offset = position % ring.length;
+    const want = Math.min(task.piece, ring.length - offset, task.size - position);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(task.sourceFd, ring, offset + got, want - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    // Shorter than it was at the start: the caller's size check names the file.
+    if (got === 0) break;
+    check?.update(ring.subarray(offset, offset + got));
+    position += got;
+    control.set('read', position);
+    if (got < want) break;
+  }
+  control.setReadDone();
+  send({ type: 'read', size: position, ...(check ? { checkDigest: check.digest() } : {}) });
+}
+
+/** Write what was read to the copy, in order. */
+function write(task: Extract<LaneTask, { role: 'write' }>): void {
+  let position = 0;
+  let reported = 0;
+  for (;;) {
+    waitFor(() => control.get('read') > position || control.readDone());
+    const available = control.get('read') - position;
+    if (available === 0) break;
+    const offset = position % ring.length;
+    const length = Math.min(available, ring.length - offset, task.piece);
+    let written = 0;
+    while (written < length) written += writeSync(task.targetFd, ring, offset + written, length - written);
+    position += length;
+    control.set('written', position);
+    if (position - reported >= REPORT_EVERY) {
+      send({ type: 'progress', role: 'write', bytes: position - reported, position });
+      reported = position;
+    }
+  }
+  control.setState('copied');
+  send({ type: 'written', size: position, bytes: position - reported });
+}
+
+/** Hash what was read (the source's bytes), in order. */
+function hashRing(task: Extract<LaneTask, { role: 'hash' }>): void {
+  const hasher = createHasher(task.algorithm);
+  let position = 0;
+  for (;;) {
+    waitFor(() => control.get('read') > position || control.readDone());
+    const available = control.get('read') - position;
+    if (available === 0) break;
+    const offset = position % ring.length;
+    const length = Math.min(available, ring.length - offset, task.piece);
+    hasher.update(ring.subarray(offset, offset + length));
+    position += length;
+    control.set('hashed', position);
+  }
+  send({ type: 'hashed', digest: hasher.digest(), size: position });
+}
+
+/** Re-read the copy as it is written (through its own file descriptor) and hash it. */
+function follow(task: Extract<LaneTask, { role: 'follow' }>): void {
+  const buffer = Buffer.allocUnsafe(task.chunkSize);
+  const hasher = createHasher(task.algorithm);
+  const fd = openSync(task.path, 'r');
+  let position = 0;
+  let reported = 0;
+  try {
+    for (;;) {
+      waitFor(() => control.get('written') > position || control.state() === 'copied');
+      const copied = control.state() === 'copied';
+      // Once the copy is over, read to the end of the file, whatever its length now.
+      const limit = copied ? buffer.length : Math.min(buffer.length, control.get('written') - position);
+      const n = readSync(fd, buffer, 0, limit, position);
+      if (n === 0) {
+        if (copied) break;
+        continue;
+      }
+      hasher.update(buffer.subarray(0, n));
+      position += n;
+      if (position - reported >= REPORT_EVERY) {
+        send({ type: 'progress', role: 'follow', bytes: position - reported, position });
+        reported = position;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  send({ type: 'followed', digest: hasher.digest(), size: position, bytes: position - reported });
+}
+
+/** A small file on this thread alone: no waiting on other threads, no shared ring. */
+function whole(task: Extract<LaneTask, { role: 'whole' }>): void {
+  const buffer = pieceBuffer(task.piece);
+  const hasher = createHasher(task.algorithm);
+  const check = task.checkAlgorithm === task.algorithm ? undefined : createHasher(task.checkAlgorithm);
+  let position = 0;
+  while (position < task.size) {
+    if (control.aborted()) throw new Interrupted('interrupted');
+    side = 'source';
+    const n = readSync(task.sourceFd, buffer, 0, Math.min(buffer.length, task.size - position), position);
+    if (n === 0) break;
+    const piece = buffer.subarray(0, n);
+    hasher.update(piece);
+    check?.update(piece);
+    side = 'target';
+    let written = 0;
+    while (written < n) written += writeSync(task.targetFd, buffer, written, n - written);
+    position += n;
+  }
+  const digest = hasher.digest();
+  side = 'target';
+  send({
+    type: 'whole',
+    size: position,
+    digest,
+    checkDigest: check ? check.digest() : digest,
+    ...(task.verify ? { reread: hashFd(task.targetFd, task.piece, task.checkAlgorithm) } : {}),
+  });
+}
+
+/** Hash a whole file through a descriptor, from the start to its end now. */
+function hashFd(fd: number, piece: number, algorithm: HashAlgorithm): { digest: string; size: number } {
+  const buffer = pieceBuffer(piece);
+  const hasher = createHasher(algorithm);
+  let position = 0;
+  for (;;) {
+    if (control.aborted()) throw new Interrupted('interrupted');
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n === 0) break;
+    hasher.update(buffer.subarray(0, n));
+    position += n;
+  }
+  return { digest: hasher.digest(), size: position };
+}
+
+let kept: Buffer | undefined;
+function pieceBuffer(size: number): Buffer {
+  if (kept?.length !== size) kept = Buffer.allocUnsafe(size);
+  return kept;
+}

@@ -1,0 +1,123 @@
+import { appendFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError, VerificationError } from '@avpres/core';
+import { CopyLanes } from './copy-lanes.js';
+import { copyFileVerified } from './copy-verified.js';
+import { hashBuffer } from './hash.js';
+import { SyncGroup } from './sync-group.js';
+
+// Lanes run the built worker (dist/copy-lane-worker.js): `npx tsc -b packages/fixity` first.
+// A 2 MiB ring (16 MiB in use), so that test files wrap it.
+const oneLane = new CopyLanes({ lanes: 1, ringSize: 2 * 1024 * 1024 });
+const twoLanes = new CopyLanes({ lanes: 2, ringSize: 2 * 1024 * 1024 });
+afterAll(() => Promise.all([oneLane.close(), twoLanes.close()]));
+
+function pattern(size: number, seed = 0): Buffer {
+  const data = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) data[i] = (i * 13 + seed + (i >> 10)) & 0xff;
+  return data;
+}
+
+describe('copy lanes', () => {
+  it('copies a file several times the ring size, the re-read following the writer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    // Over 8 MiB, so it goes through a lane; wraps its 2 MiB ring four times, ends mid-piece.
+    const data = pattern(9 * 1024 * 1024 + 12345);
+    await writeFile(join(dir, 'src'), data);
+    let copied = 0;
+    let verified = 0;
+    const result = await copyFileVerified(join(dir, 'src'), join(dir, 'dst'), {
+      lanes: oneLane,
+      onBytes: (n) => (copied += n),
+      onVerifyBytes: (n) => (verified += n),
+    });
+    expect(result).toEqual({ hash: hashBuffer(data), size: data.length });
+    expect([copied, verified]).toEqual([data.length, data.length]);
+    expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+  });
+
+  it('gives every one of many files queued on two lanes its own hash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const sizes = [0, 1, 4095, 262144, 262145, 700_000, 3_000_000, 17, 2_100_000, 9];
+    await Promise.all(sizes.map((size, i) => writeFile(join(dir, `s${i}`), pattern(size, i))));
+    const group = new SyncGroup(dir);
+    const results = await Promise.all(sizes.map((_, i) => copyFileVerified(join(dir, `s${i}`), join(dir, `d${i}`), { lanes: twoLanes, syncGroup: group, syncFolder: false })));
+    expect(results).toEqual(sizes.map((size, i) => ({ hash: hashBuffer(pattern(size, i)), size })));
+    for (const [i, size] of sizes.entries()) expect((await readFile(join(dir, `d${i}`))).equals(pattern(size, i))).toBe(true);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('catches a byte flipped in a large copy before its re-read, by the check algorithm', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024);
+    await writeFile(join(dir, 'src'), data);
+    const flip = async (partial: string) => {
+      const bytes = await readFile(partial);
+      expect(bytes.length).toBe(data.length);
+      bytes[12345]! ^= 0x80;
+      await writeFile(partial, bytes);
+    };
+    for (const checkAlgorithm of ['md5', 'xxh128'] as const) {
+      const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { lanes: oneLane, checkAlgorithm, beforeVerify: flip });
+      await expect(attempt).rejects.toThrow(`${checkAlgorithm} `);
+      await expect(attempt).rejects.toBeInstanceOf(VerificationError);
+    }
+    expect(await readdir(dir)).toEqual(['src']);
+  });
+
+  it('fails a copy that grew after it was written (the re-read reads to the end), leaving nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    await writeFile(join(dir, 'src'), pattern(600_000));
+    const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { lanes: oneLane, beforeVerify: (partial) => appendFile(partial, 'x') });
+    await expect(attempt).rejects.toBeInstanceOf(VerificationError);
+    await expect(attempt).rejects.toThrow(/600001 bytes vs 600000/);
+    expect(await readdir(dir)).toEqual(['src']);
+  });
+
+  it('checks the re-read with a second algorithm of the source bytes, still returning the md5 of record', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(3 * 1024 * 1024 + 7);
+    await writeFile(join(dir, 'src'), data);
+    const result = await copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { lanes: oneLane, checkAlgorithm: 'xxh128' });
+    expect(result).toEqual({ hash: hashBuffer(data), size: data.length });
+    const flip = async (partial: string) => {
+      const bytes = await readFile(partial);
+      bytes[bytes.length >> 1]! ^= 0x01;
+      await writeFile(partial, bytes);
+    };
+    const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'bad'), { lanes: oneLane, checkAlgorithm: 'xxh128', beforeVerify: flip });
+    await expect(attempt).rejects.toBeInstanceOf(VerificationError);
+    await expect(attempt).rejects.toThrow(`xxh128`);
+    await expect(attempt).rejects.toThrow(`${hashBuffer(data, 'xxh128')} from the source`);
+    expect((await readdir(dir)).sort()).toEqual(['dst', 'src']);
+  });
+
+  it('names a source that cannot be read and keeps the lane usable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    // A folder opens for reading but fails on read (EISDIR): a read error inside the lane.
+    await expect(copyFileVerified(dir, join(dir, 'dst'), { lanes: oneLane })).rejects.toThrow(dir);
+    await expect(copyFileVerified(dir, join(dir, 'dst'), { lanes: oneLane })).rejects.toBeInstanceOf(InputError);
+    await writeFile(join(dir, 'src'), 'after');
+    await expect(copyFileVerified(join(dir, 'src'), join(dir, 'ok'), { lanes: oneLane })).resolves.toEqual({ hash: hashBuffer('after'), size: 5 });
+  });
+});
+
+describe('SyncGroup', () => {
+  it('lets callers that arrive during a flush share the next one, without fsyncing each', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-sync-'));
+    const group = new SyncGroup(dir);
+    let fsyncs = 0;
+    await Promise.all(Array.from({ length: 20 }, () => group.flush(async () => void fsyncs++)));
+    expect(fsyncs).toBe(process.platform === 'linux' ? 0 : 20);
+  });
+
+  it('falls back to the caller own fsync when the file system flush fails', async () => {
+    const group = new SyncGroup(join(tmpdir(), 'no such folder for sync'));
+    let fsyncs = 0;
+    await group.flush(async () => void fsyncs++);
+    await group.flush(async () => void fsyncs++);
+    expect(fsyncs).toBe(2);
+  });
+});
