@@ -18,6 +18,14 @@ export interface PipelineRun {
 }
 
 /**
+ * How far the encoder may run ahead of the decoder. A pipe alone holds less than one frame, so
+ * each pass would wait on the other's slow moments; with slack, the encoder also finishes
+ * early and the read-back of the MKV overlaps the decoder's last frames (noisy SD: the
+ * encoder ended ~1.5 s before the decoder instead of together with it).
+ */
+const NUT_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/**
  * Encode and decode at once: pass 1 writes the MKV and streams the same packets to pass 2,
  * which decodes them while pass 1 is still encoding (both cores busy). `afterEncode` starts
  * as soon as pass 1 has exited (the MKV is complete then), while pass 2 finishes its last
@@ -35,7 +43,7 @@ export async function runEncodeAndDecode<T>(run: PipelineRun, afterEncode: (sign
       file: run.file,
       onProgress: run.onProgress,
       totals: run.totals,
-      stdoutStream: (s) => (nut = s),
+      stdoutStream: (s) => (nut = s.pipe(new PassThrough({ writableHighWaterMark: NUT_BUFFER_BYTES, readableHighWaterMark: 1024 * 1024 }))),
       onStderr: (t) => run.onStderr('encode', t),
     });
     const decode = runProgram(run.ffmpeg.path, ffmpegInvocation(run.decodeArgs), {
