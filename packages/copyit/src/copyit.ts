@@ -122,6 +122,7 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
     });
   } finally {
     progress.end();
+    await journal.close();
   }
   // The renames are durable once their folders are fsynced: once per folder, here.
   for (const dir of scan.kind === 'folder' ? scan.dirs : []) await fsyncDir(join(paths.manifestRoot, dir));

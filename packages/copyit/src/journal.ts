@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { fsError, partialPath, type ManifestEntry } from '@avpres/fixity';
 
 /**
@@ -7,6 +7,9 @@ import { fsError, partialPath, type ManifestEntry } from '@avpres/fixity';
  * interrupted run left (one md5sum line per verified file, appended as each is verified).
  */
 export class Journal {
+  /** Kept open for the run: one append per verified file, not an open and close each. */
+  private handle: Promise<FileHandle> | undefined;
+
   private constructor(
     private readonly file: string,
     readonly known: Map<string, string>,
@@ -34,13 +37,23 @@ export class Journal {
     this.known.set(entry.path, entry.hash);
     // Names with a newline cannot go on one line; they are simply re-verified next time.
     if (/[\n\r\\]/.test(entry.path)) return;
-    await appendFile(this.file, `${entry.hash}  ${entry.path}\n`).catch((error: unknown) => {
+    try {
+      this.handle ??= open(this.file, 'a');
+      await (await this.handle).appendFile(`${entry.hash}  ${entry.path}\n`);
+    } catch (error) {
       throw fsError(this.file, error, 'write');
-    });
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await (await handle?.catch(() => undefined))?.close();
   }
 
   /** The final manifest is written: the journal has served. */
   async remove(): Promise<void> {
+    await this.close();
     await rm(this.file, { force: true });
   }
 }

@@ -160,7 +160,10 @@ export async function buildSip(request: SipRequest): Promise<SipResult> {
     await rm(partial, { recursive: true, force: true });
     throw error;
   } finally {
-    for (const sink of packageLog) logger.detach(sink);
+    for (const sink of packageLog) {
+      logger.detach(sink);
+      sink.close();
+    }
     logger.detach(collect);
   }
 }
