@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { exitCodeFor, InterruptedError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, quoteArgs, type EventScope } from '@avpres/log';
-import { expectedFrames, ffmpegInvocation, mediainfoXml, probe, programRun, type ToolContext } from '@avpres/media';
+import { expectedFrames, ffmpegInvocation, probe, programRun, type ToolContext } from '@avpres/media';
 import { buildDecodeArgs, buildEncodeArgs, buildStoredPacketArgs } from './ffmpeg-args.js';
 import type { SourceFile } from './find-inputs.js';
 import { jobPaths, producedFiles, type JobPaths } from './job-paths.js';
@@ -16,6 +16,7 @@ import { checkStoredFile, classify, runEncodeAndDecode, type StoredCheck } from 
 import { planStreams, type StreamPlan } from './stream-plan.js';
 import { writeJobManifest } from './job-manifest.js';
 import { checkPolicy } from './policy-check.js';
+import { MediainfoWorker } from './mediainfo-worker.js';
 
 export interface JobEnv {
   ctx: ToolContext;
@@ -71,13 +72,16 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
       sink.write({ kind: 'run-end', time: now(), outcome, exitCode, summary });
     }
   };
+  const mediainfo = new MediainfoWorker();
   try {
-    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs });
+    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs }, mediainfo);
   } catch (caught) {
     const error = classify(caught, paths.dir);
     await removePartials(paths);
     closeJobLog('failure', exitCodeFor(error), error instanceof Error ? error.message : String(error));
     throw error;
+  } finally {
+    await mediainfo.close();
   }
   closeJobLog('success', 0, `${basename(source.path)} normalised and verified`);
   // The job log is complete now, so the manifest can cover it.
@@ -94,6 +98,7 @@ async function encodeAndProve(
   env: JobEnv,
   recordOptions: JobRecord['options'],
   { encodeArgs, decodeArgs }: { encodeArgs: string[]; decodeArgs: string[] },
+  mediainfo: MediainfoWorker,
 ): Promise<InputResult & { mkvMd5: string }> {
   const { ctx } = env;
   const { logger } = ctx;
@@ -115,8 +120,8 @@ async function encodeAndProve(
   let check: EventScope | undefined;
   const settleReports = () => reports?.catch(() => undefined);
   // MediaInfo of the source needs nothing from the encode: it runs now, in the gaps of the
-  // pipeline, instead of after it.
-  const sourceInfo = mediainfoXml(source.path);
+  // pipeline, instead of after it; that of the MKV beside the read-back. Both off the main thread.
+  const sourceInfo = mediainfo.xml(source.path);
   sourceInfo.catch(() => undefined);
   let stored: AfterEncode;
   try {
@@ -142,7 +147,7 @@ async function encodeAndProve(
           (value) => ({ value }),
           (error: unknown) => ({ error }),
         );
-        reports = Promise.all([writeMediainfo(sourceInfo, paths, env), checkPolicy(mkv, basename(paths.mkv), ctx, env.options.strict)]);
+        reports = Promise.all([writeMediainfo(sourceInfo, mediainfo.xml(mkv), paths, env), checkPolicy(mkv, basename(paths.mkv), ctx, env.options.strict)]);
         void settleReports();
         return { check, ...(await result) };
       },
@@ -244,9 +249,9 @@ async function keepFailed(paths: JobPaths): Promise<void> {
   }
 }
 
-async function writeMediainfo(sourceInfo: Promise<string>, paths: JobPaths, env: JobEnv): Promise<void> {
+async function writeMediainfo(sourceInfo: Promise<string>, mkvInfo: Promise<string>, paths: JobPaths, env: JobEnv): Promise<void> {
   const scope = env.ctx.logger.begin('metadata extraction', 'MediaInfo XML of the source and the MKV (mediainfo.js)');
-  const [src, out] = await Promise.all([sourceInfo, mediainfoXml(partialPath(paths.mkv))]);
+  const [src, out] = await Promise.all([sourceInfo, mkvInfo]);
   await writeFileAtomic(partialPath(paths.sourceMediainfo), src);
   await writeFileAtomic(partialPath(paths.outputMediainfo), out);
   scope.succeed();
