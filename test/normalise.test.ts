@@ -87,6 +87,10 @@ describe('avpres normalise on an SD interlaced v210 capture', () => {
       expect(names).toContain(n);
     }
     expect(names.filter((n) => n.includes('.partial'))).toEqual([]);
+    // Each MediaInfo report describes its own file (they are made on a worker thread).
+    const formats = async (n: string) => [...(await readFile(join(out, n), 'utf8')).matchAll(/<Format>([^<]*)<\/Format>/g)].map((m) => m[1]);
+    expect(await formats('sd-v210-tff_mediainfo.xml')).toEqual(expect.arrayContaining(['Matroska', 'FFV1', 'FLAC']));
+    expect(await formats('sd-v210-tff_source_mediainfo.xml')).toEqual(expect.arrayContaining(['MPEG-4', 'PCM']));
     const manifest = await readFile(join(out, 'sd-v210-tff_manifest.md5'), 'utf8');
     const lines = manifest.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(9);
