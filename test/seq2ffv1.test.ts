@@ -260,9 +260,19 @@ describe('avpres seq2ffv1 proof and options', () => {
     expect(pkg).toMatch(/\/oe1234\/[0-9a-f-]{36}$/);
     expect(existsSync(join(pkg, 'objects', 'dpx-rgb8.mkv'))).toBe(true);
     expect(existsSync(join(pkg, 'metadata', 'dpx-rgb8_source_manifest.md5'))).toBe(true);
-    expect((await readdir(out)).sort()).toEqual(['avpres-logs', 'oe1234']);
+    expect((await readdir(out)).sort()).toEqual(['.avpres-state', 'avpres-logs', 'oe1234']);
     const v = await avpres(['validate', pkg]);
     expect(v.exitCode, v.stderr).toBe(0);
+
+    // A re-run finds the valid package of the same sequence and makes no second one.
+    const again = await avpres(['seq2ffv1', '--engine', 'builtin', '--json', '-i', src, '-o', out, '--sip', '--oe', 'oe1234']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: `already packaged and valid: ${pkg}` });
+    // --force rebuilds it under the same UUID.
+    const forced = await avpres(['seq2ffv1', '--engine', 'builtin', '--force', '--json', '-i', src, '-o', out, '--sip', '--oe', 'oe1234']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout).inputs[0].details.sip).toBe(pkg);
+    expect((await readdir(join(out, 'oe1234'))).filter((n) => !n.endsWith('.md5'))).toEqual([pkg.split('/').at(-1)]);
   });
 
   it('Ctrl-C stops ffmpeg, removes the partial files and exits 130', async () => {

@@ -1,8 +1,8 @@
-import { access, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { eachInput, EnvironmentError, UsageError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { formatManifest, partialPath, renameIntoPlace } from '@avpres/fixity';
-import { buildSip } from '@avpres/sip';
+import { buildSip, choosePackage } from '@avpres/sip';
 import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
 import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
 import { removePartials, type Job } from './job.js';
@@ -73,9 +73,27 @@ async function exists(path: string): Promise<boolean> {
 /**
  * --sip: the job runs in a work folder, then the SIP builder hard-links the MKV into objects/
  * and puts the source manifest, framemd5 and ffmpeg log in metadata/ (it writes its own
- * MediaInfo sidecar); the work folder goes once the package is verified.
+ * MediaInfo sidecar); the work folder goes once the package is verified. A re-run of the
+ * same sequence reuses its package's UUID, and skips it while that package is valid.
  */
 async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
+  const chosen = await choosePackage({
+    outputDir: options.outputDir,
+    tool: 'seq2ffv1',
+    key: basename(folder),
+    oe: options.sip!.oe,
+    uuid: options.sip!.uuid,
+    identity: { folder, files: await sequenceFingerprint(folder), engine: options.engine, context: options.context ?? false },
+    force: options.force,
+    dryRun: ctx.dryRun,
+    label: folder,
+    logger: ctx.logger,
+    signal: ctx.signal,
+  });
+  if (chosen.skipReason) {
+    ctx.logger.info(`${folder}: ${chosen.skipReason}; skipped (use --force to redo)`);
+    return { input: folder, status: 'skipped', exitCode: 0, reason: chosen.skipReason, outputs: [] };
+  }
   const work = join(options.outputDir, '.avpres-work', `seq2ffv1-${basename(folder)}`);
   let keep = false; // a failed proof keeps its MKV for inspection, as outside --sip
   try {
@@ -85,7 +103,7 @@ async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooke
     const built = await buildSip({
       outputDir: options.outputDir,
       oe: options.sip!.oe,
-      ...(options.sip!.uuid ? { uuid: options.sip!.uuid } : {}),
+      uuid: chosen.uuid,
       layout: 'ifi',
       objects: [{ path: path('preservation master') }],
       metadata: ['source md5 manifest', 'framemd5 of the MKV', 'ffmpeg log'].map((role) => ({ path: path(role) })),
@@ -94,7 +112,7 @@ async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooke
       signal: ctx.signal,
       cwd: ctx.cwd,
       env: ctx.env,
-      replace: options.force,
+      replace: chosen.replace,
     });
     return { ...job, outputs: built.outputs, details: { ...job.details, sip: built.packageDir, uuid: built.uuid } };
   } catch (error) {
@@ -106,6 +124,16 @@ async function convertIntoSip(folder: string, options: Seq2ffv1Options, rawcooke
       await rmdir(dirname(work)).catch(() => undefined); // only when no other job uses it
     }
   }
+}
+
+/** Names, sizes and modification times of a folder's files: a changed sequence is a new job. */
+async function sequenceFingerprint(folder: string): Promise<Array<[string, number, number]>> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+  return Promise.all(files.map(async (name) => {
+    const info = await stat(join(folder, name));
+    return [name, info.size, Math.trunc(info.mtimeMs)] as [string, number, number];
+  }));
 }
 
 async function convertSequence(folder: string, outputDir: string, options: Seq2ffv1Options, rawcooked: ResolvedTool | undefined, ctx: ToolContext): Promise<InputResult> {
