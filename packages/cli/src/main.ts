@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
     ...overrides,
   };
   let exitCode: number = ExitCode.ok;
-  const program = makeProgram({ io, setExitCode: (code) => (exitCode = code) });
+  const program = await makeProgram({ io, setExitCode: (code) => (exitCode = code) }, argv);
   configureAll(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,10 +1,17 @@
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
+import type * as Xmlbuilder2 from 'xmlbuilder2';
+
+// xmlbuilder2 (CommonJS) is loaded when the first document is built: importing it costs
+// ~0.15 s at start-up, and most runs write their PREMIS only at the end.
+const requireCjs = createRequire(import.meta.url);
+let builder: typeof Xmlbuilder2 | undefined;
+const xml = (): typeof Xmlbuilder2 => (builder ??= requireCjs('xmlbuilder2') as typeof Xmlbuilder2);
 import type { Agent, EventObject, PreservationEvent, RunInfo } from './event.js';
 import { digestAlgorithmLabel, EVENT_TYPE_AUTHORITY, eventOutcomeUri, eventTypeUri } from './event-vocabulary.js';
 import { quoteArgs } from './quote-args.js';
 import { writeTextAtomic } from './write-text-atomic.js';
 
-type XMLBuilder = ReturnType<typeof create>;
+type XMLBuilder = ReturnType<typeof Xmlbuilder2.create>;
 
 export const PREMIS_NS = 'http://www.loc.gov/premis/v3';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -19,7 +26,7 @@ const SCHEMA_LOCATION = `${PREMIS_NS} https://www.loc.gov/standards/premis/v3/pr
  * program. Element order follows premis-v3-0.xsd.
  */
 export function premisXml(run: RunInfo, events: readonly PreservationEvent[]): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
+  const doc = xml().create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const root = doc
     .ele(PREMIS_NS, 'premis:premis')
     .att(XMLNS_NS, 'xmlns:xsi', XSI_NS)

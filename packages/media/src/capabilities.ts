@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 import { EnvironmentError } from '@avpres/core';
 
 export interface Capabilities {
@@ -28,6 +28,7 @@ export function ffmpegCapabilities(ffmpegPath: string): Promise<Capabilities> {
 }
 
 async function readCapabilities(ffmpegPath: string): Promise<Capabilities> {
+  const { execa } = await loadExeca();
   const list = async (what: string) => {
     const r = await execa(ffmpegPath, ['-hide_banner', `-${what}`], { reject: false, stdin: 'ignore', timeout: 20_000 });
     return r.stdout;

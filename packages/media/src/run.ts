@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 import type { Readable } from 'node:stream';
 import { FfmpegError, InterruptedError } from '@avpres/core';
 import { ProgressParser, type FfmpegProgress, type ProgressTotals } from './progress.js';
@@ -44,6 +44,8 @@ export function ffmpegInvocation(args: readonly string[], options: { progress?: 
 export async function runProgram(program: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   if (options.signal?.aborted) throw new InterruptedError('interrupted before start', optionalFile(options.file));
   const wantsProgress = options.onProgress !== undefined;
+  const { execa } = await loadExeca();
+  if (options.signal?.aborted) throw new InterruptedError('interrupted before start', optionalFile(options.file));
   const child = execa(program, args, {
     stdio: [options.stdin ? 'pipe' : 'ignore', options.onStdout || options.captureStdout || options.stdoutStream ? 'pipe' : 'ignore', 'pipe', wantsProgress ? 'pipe' : 'ignore'],
     buffer: { stdout: Boolean(options.captureStdout), stderr: false, fd3: false },

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 
 const cache = new Map<string, Promise<string>>();
 
@@ -9,7 +9,9 @@ const cache = new Map<string, Promise<string>>();
 export function programVersion(path: string, args: readonly string[] = ['-version']): Promise<string> {
   let found = cache.get(path);
   if (!found) {
-    found = execa(path, args, { reject: false, timeout: 20_000, stdin: 'ignore' }).then((r) =>
+    found = loadExeca()
+      .then(({ execa }) => execa(path, args, { reject: false, timeout: 20_000, stdin: 'ignore' }))
+      .then((r) =>
       parseVersion(`${r.stdout}\n${r.stderr}`),
     );
     cache.set(path, found);
