@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { AvpresError, EnvironmentError, FfmpegError, InterruptedError } from '@avpres/core';
@@ -36,14 +35,16 @@ export async function runEncodeAndDecode<T>(run: PipelineRun, afterEncode: (sign
   const local = new AbortController();
   const onAbort = () => local.abort();
   run.signal.addEventListener('abort', onAbort, { once: true });
-  let nut: Readable | undefined;
+  // Made before either program starts: runProgram may hand over the encoder's stdout only
+  // after it has started, which is after the decoder has been given its stdin.
+  const nut = new PassThrough({ writableHighWaterMark: NUT_BUFFER_BYTES, readableHighWaterMark: 1024 * 1024 });
   try {
     const encode = runProgram(run.ffmpeg.path, ffmpegInvocation(run.encodeArgs, { progress: true }), {
       signal: local.signal,
       file: run.file,
       onProgress: run.onProgress,
       totals: run.totals,
-      stdoutStream: (s) => (nut = s.pipe(new PassThrough({ writableHighWaterMark: NUT_BUFFER_BYTES, readableHighWaterMark: 1024 * 1024 }))),
+      stdoutStream: (s) => s.pipe(nut),
       onStderr: (t) => run.onStderr('encode', t),
     });
     const decode = runProgram(run.ffmpeg.path, ffmpegInvocation(run.decodeArgs), {
