@@ -101,13 +101,13 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
     });
   }
   const journal = await Journal.open(paths.manifest);
-  // Many small files: one file-system flush makes a group of finished copies durable (an
-  // fsync each would cost more than the copying). Large files: each its own fsync.
-  const syncGroup = manySmallFiles(scan) ? new SyncGroup(paths.manifestRoot) : undefined;
-  const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   // Small files: many under way at once (the copy lanes take a few at a time), so that a
-  // group waiting for its flush to disk never leaves the lanes idle.
+  // group waiting for its flush to disk never leaves the lanes idle; one file-system flush
+  // makes each group durable (an fsync each would cost more than the copying). Large
+  // files: each its own fsync.
   const jobs = options.jobs ?? (manySmallFiles(scan) ? 256 : 2);
+  const syncGroup = manySmallFiles(scan) ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(jobs / 2) }) : undefined;
+  const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
   try {
     await forEachConcurrently(scan.files, jobs, async (file, index) => {

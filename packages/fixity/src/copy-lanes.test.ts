@@ -113,6 +113,15 @@ describe('SyncGroup', () => {
     expect(fsyncs).toBe(process.platform === 'linux' ? 0 : 20);
   });
 
+  it('starts a flush as soon as `batch` callers wait, not after the window', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-sync-'));
+    // A window far longer than the test's time limit: only the batch can start this flush.
+    const group = new SyncGroup(dir, { batch: 3, windowMs: 600_000 });
+    let fsyncs = 0;
+    await Promise.all(Array.from({ length: 3 }, () => group.flush(async () => void fsyncs++)));
+    expect(fsyncs).toBe(process.platform === 'linux' ? 0 : 3);
+  });
+
   it('falls back to the caller own fsync when the file system flush fails', async () => {
     const group = new SyncGroup(join(tmpdir(), 'no such folder for sync'));
     let fsyncs = 0;

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
 
 export interface SyncGroupOptions {
-  /** Start a flush once this many callers wait (default 128). */
+  /**
+   * Start a flush once this many callers wait (default 32). Give about half the copies
+   * under way at once: if every one of them waits, the flush waits for the window.
+   */
   batch?: number;
-  /** ...or once the first of them has waited this long (default 500 ms). */
+  /** ...or once the first of them has waited this long (default 250 ms). */
   windowMs?: number;
 }
 
@@ -28,8 +31,8 @@ export class SyncGroup {
     private readonly dir: string,
     options: SyncGroupOptions = {},
   ) {
-    this.batch = options.batch ?? 128;
-    this.windowMs = options.windowMs ?? 500;
+    this.batch = Math.max(1, options.batch ?? 32);
+    this.windowMs = options.windowMs ?? 250;
   }
 
   /** Resolve once everything the caller wrote before the call is on disk. */
