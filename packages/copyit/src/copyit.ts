@@ -163,6 +163,7 @@ async function copyFile(
     const { hash, size } = await copyFileVerified(file.abs, dst, {
       algorithm: options.algorithm,
       checkAlgorithm: check,
+      sizeHint: file.size,
       signal,
       onVerifyBytes: (n) => progress.addBytes(n),
       ...(syncGroup ? { syncGroup } : {}),

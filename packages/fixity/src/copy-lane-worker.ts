@@ -2,7 +2,7 @@
 // blocking reads and writes in small pieces cost far less CPU than promise-driven reads
 // of large ones (the bytes stay in the CPU cache between the read and the hash), and a
 // lane's threads wait on each other through shared memory, not messages.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
 import { createHasher, type HashAlgorithm } from './hash.js';
@@ -25,10 +25,7 @@ port.on('message', (task: LaneTask) => {
     else if (task.role === 'hash') hashRing(task);
     else if (task.role === 'follow') follow(task);
     else if (task.role === 'whole') whole(task);
-    else {
-      side = 'target';
-      send({ type: 'reread', ...hashFd(task.targetFd, task.piece, task.algorithm) });
-    }
+    else send({ type: 'reread', ...rereadFile(task) });
   } catch (error) {
     // The other threads of the lane must not wait for bytes that will never come.
     if (task.role !== 'whole' && task.role !== 'reread') control.setState('failed');
@@ -159,32 +156,64 @@ function follow(task: Extract<LaneTask, { role: 'follow' }>): void {
 
 /** A small file on this thread alone: no waiting on other threads, no shared ring. */
 function whole(task: Extract<LaneTask, { role: 'whole' }>): void {
-  const buffer = pieceBuffer(task.piece);
-  const hasher = createHasher(task.algorithm);
-  const check = task.checkAlgorithm === task.algorithm ? undefined : createHasher(task.checkAlgorithm);
-  let position = 0;
-  while (position < task.size) {
-    if (control.aborted()) throw new Interrupted('interrupted');
-    side = 'source';
-    const n = readSync(task.sourceFd, buffer, 0, Math.min(buffer.length, task.size - position), position);
-    if (n === 0) break;
-    const piece = buffer.subarray(0, n);
-    hasher.update(piece);
-    check?.update(piece);
+  side = 'source';
+  const source = openSync(task.source, 'r');
+  let target: number | undefined;
+  try {
+    const before = fstatSync(source);
+    if (before.size > task.maxSize) {
+      send({ type: 'too-big', size: before.size });
+      return;
+    }
     side = 'target';
-    let written = 0;
-    while (written < n) written += writeSync(task.targetFd, buffer, written, n - written);
-    position += n;
+    target = openSync(task.partial, 'w+');
+    const buffer = pieceBuffer(task.piece);
+    const hasher = createHasher(task.algorithm);
+    const check = task.checkAlgorithm === task.algorithm ? undefined : createHasher(task.checkAlgorithm);
+    let position = 0;
+    // No read past the size the source had at the start: the second stat catches growth.
+    while (position < before.size) {
+      if (control.aborted()) throw new Interrupted('interrupted');
+      side = 'source';
+      const n = readSync(source, buffer, 0, Math.min(buffer.length, before.size - position), position);
+      if (n === 0) break;
+      const piece = buffer.subarray(0, n);
+      hasher.update(piece);
+      check?.update(piece);
+      side = 'target';
+      let written = 0;
+      while (written < n) written += writeSync(target, buffer, written, n - written);
+      position += n;
+    }
+    side = 'source';
+    const after = fstatSync(source);
+    const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs || position !== before.size;
+    side = 'target';
+    if (task.preserveMtime) futimesSync(target, before.atime, before.mtime);
+    const digest = hasher.digest();
+    send({
+      type: 'whole',
+      size: position,
+      digest,
+      checkDigest: check ? check.digest() : digest,
+      changed,
+      ...(task.verify ? { reread: hashFd(target, task.piece, task.checkAlgorithm) } : {}),
+    });
+  } finally {
+    closeSync(source);
+    if (target !== undefined) closeSync(target);
   }
-  const digest = hasher.digest();
+}
+
+/** Hash a file by name, from the start to its end now. */
+function rereadFile(task: Extract<LaneTask, { role: 'reread' }>): { digest: string; size: number } {
   side = 'target';
-  send({
-    type: 'whole',
-    size: position,
-    digest,
-    checkDigest: check ? check.digest() : digest,
-    ...(task.verify ? { reread: hashFd(task.targetFd, task.piece, task.checkAlgorithm) } : {}),
-  });
+  const fd = openSync(task.path, 'r');
+  try {
+    return hashFd(fd, task.piece, task.algorithm);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Hash a whole file through a descriptor, from the start to its end now. */

@@ -67,6 +67,14 @@ describe('copy lanes', () => {
     expect(await readdir(dir)).toEqual(['src']);
   });
 
+  it('hands a source that is larger than its size hint said over to a lane', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024 + 1);
+    await writeFile(join(dir, 'src'), data);
+    await expect(copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { lanes: twoLanes, sizeHint: 10 })).resolves.toEqual({ hash: hashBuffer(data), size: data.length });
+    expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+  });
+
   it('fails a copy that grew after it was written (the re-read reads to the end), leaving nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
     await writeFile(join(dir, 'src'), pattern(600_000));

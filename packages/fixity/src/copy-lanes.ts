@@ -18,7 +18,7 @@ const PIECE = 256 * 1024;
  * Files up to this size go through one thread each ('whole' tasks), several at once:
  * handing pieces between four threads costs more than it saves on a file this small.
  */
-const WHOLE_MAX = 8 * 1024 * 1024;
+export const SMALL_FILE_MAX = 8 * 1024 * 1024;
 
 export interface LaneJob {
   /** For messages. */
@@ -47,6 +47,19 @@ export interface LaneJob {
    */
   beforeVerify?: () => Promise<void> | void;
 }
+
+/** A small file copied by one thread, by name (see CopyLanes.copySmall). */
+export interface SmallCopyJob {
+  source: string;
+  partial: string;
+  algorithm: HashAlgorithm;
+  checkAlgorithm?: HashAlgorithm;
+  preserveMtime: boolean;
+  signal?: AbortSignal;
+  beforeVerify?: () => Promise<void> | void;
+}
+
+export type SmallCopyResult = { tooBig: true } | (LaneResult & { tooBig: false; changed: boolean });
 
 export interface LaneResult {
   /** Bytes copied. */
@@ -78,22 +91,29 @@ export class CopyLanes {
     this.ringSize = options.ringSize ?? RING_SIZE;
   }
 
+  /** A large file on a lane: the caller opened both files and closes them after. */
   async run(job: LaneJob): Promise<LaneResult> {
-    if (job.size <= WHOLE_MAX) {
-      // One more thread than cores: one may be waiting for the disk.
-      const single = await this.singles.acquire(this.size + 1, newSingle);
-      try {
-        return await runWhole(single, job);
-      } finally {
-        this.singles.release(single, newSingle);
-      }
-    }
     const makeLane = () => newLane(this.ringSize);
     const lane = await this.lanes.acquire(this.size, makeLane);
     try {
       return await runOnLane(lane, job);
     } finally {
       this.lanes.release(lane, makeLane);
+    }
+  }
+
+  /**
+   * A small file (up to SMALL_FILE_MAX) on one thread, which opens, copies, stats, times,
+   * re-reads and closes it: the main thread only posts the names. A source found larger
+   * is left alone ({ tooBig: true }) for `run`. The caller removes the partial on failure.
+   */
+  async copySmall(job: SmallCopyJob): Promise<SmallCopyResult> {
+    // One more thread than cores: one may be waiting for the disk.
+    const single = await this.singles.acquire(this.size + 1, newSingle);
+    try {
+      return await runSmall(single, job);
+    } finally {
+      this.singles.release(single, newSingle);
     }
   }
 
@@ -165,18 +185,21 @@ function newSingle(): Single {
   return { workers: [spawnWorker(shared)], control: laneControl(shared.control) };
 }
 
+/** What a task's replies are reported to, and what its errors name. */
+type MessageContext = Pick<LaneJob, 'sourcePath' | 'targetPath' | 'signal' | 'onBytes' | 'onVerifyBytes'>;
+
 /** The one final reply each kind of task is answered with. */
 interface FinalReply {
   read: Extract<LaneReply, { type: 'read' }>;
   write: Extract<LaneReply, { type: 'written' }>;
   hash: Extract<LaneReply, { type: 'hashed' }>;
   follow: Extract<LaneReply, { type: 'followed' }>;
-  whole: Extract<LaneReply, { type: 'whole' }>;
+  whole: Extract<LaneReply, { type: 'whole' | 'too-big' }>;
   reread: Extract<LaneReply, { type: 'reread' }>;
 }
 
 /** Listen to `signal` for the job's length; the unit's threads finished their last tasks, so start from zero. */
-function beginJob(unit: Unit, job: LaneJob): () => void {
+function beginJob(unit: Unit, job: MessageContext): () => void {
   unit.control.reset();
   const onAbort = () => unit.control.abort();
   job.signal?.addEventListener('abort', onAbort, { once: true });
@@ -185,7 +208,7 @@ function beginJob(unit: Unit, job: LaneJob): () => void {
 }
 
 /** Post one task to a worker; it answers with one final reply (progress aside) or an error. */
-function startTask<R extends LaneRole>(unit: Unit, worker: Worker, task: Extract<LaneTask, { role: R }>, job: LaneJob): Promise<FinalReply[R]> {
+function startTask<R extends LaneRole>(unit: Unit, worker: Worker, task: Extract<LaneTask, { role: R }>, job: MessageContext): Promise<FinalReply[R]> {
   const answer = new Promise<FinalReply[R]>((resolve, reject) => {
     const onMessage = (reply: LaneReply) => {
       if (reply.type === 'progress') {
@@ -244,21 +267,30 @@ async function runOnLane(lane: Lane, job: LaneJob): Promise<LaneResult> {
   }
 }
 
-async function runWhole(single: Single, job: LaneJob): Promise<LaneResult> {
-  const end = beginJob(single, job);
+async function runSmall(single: Single, job: SmallCopyJob): Promise<SmallCopyResult> {
+  const messages = { sourcePath: job.source, targetPath: job.partial, ...(job.signal ? { signal: job.signal } : {}) };
+  const end = beginJob(single, messages);
   const [worker] = single.workers as [Worker];
   const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
   try {
-    const task = { role: 'whole', sourceFd: job.sourceFd, targetFd: job.targetFd, size: job.size, piece: PIECE, algorithm: job.algorithm, checkAlgorithm, verify: !job.beforeVerify } as const;
-    const copy = await startTask(single, worker, task, job);
-    job.onBytes?.(copy.size, copy.size);
+    const copy = await startTask(single, worker, {
+      role: 'whole',
+      source: job.source,
+      partial: job.partial,
+      maxSize: SMALL_FILE_MAX,
+      preserveMtime: job.preserveMtime,
+      piece: PIECE,
+      algorithm: job.algorithm,
+      checkAlgorithm,
+      verify: !job.beforeVerify,
+    }, messages);
+    if (copy.type === 'too-big') return { tooBig: true };
     let reread = copy.reread;
     if (!reread) {
       await job.beforeVerify?.();
-      reread = await startTask(single, worker, { role: 'reread', targetFd: job.targetFd, piece: PIECE, algorithm: checkAlgorithm }, job);
+      reread = await startTask(single, worker, { role: 'reread', path: job.partial, piece: PIECE, algorithm: checkAlgorithm }, messages);
     }
-    job.onVerifyBytes?.(reread.size);
-    return { size: copy.size, hash: copy.digest, check: copy.checkDigest, reread: { digest: reread.digest, size: reread.size } };
+    return { tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: { digest: reread.digest, size: reread.size } };
   } finally {
     end();
   }
@@ -282,7 +314,7 @@ async function settleAll<T extends readonly Promise<unknown>[]>(
   throw failures.find((e) => !(e instanceof Error && e.name === 'LaneFailed')) ?? failures[0];
 }
 
-function rebuildError(job: LaneJob, reply: Extract<LaneReply, { type: 'error' }>): Error {
+function rebuildError(job: MessageContext, reply: Extract<LaneReply, { type: 'error' }>): Error {
   if (reply.name === 'InterruptedError') return new InterruptedError(`interrupted while copying ${job.sourcePath}`, { file: job.sourcePath });
   if (reply.name === 'LaneFailed') return Object.assign(new Error(reply.message), { name: 'LaneFailed' });
   const path = reply.role === 'read' || reply.side === 'source' ? job.sourcePath : job.targetPath;

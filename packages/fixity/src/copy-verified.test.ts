@@ -71,7 +71,9 @@ describe('copyFileVerified', () => {
   it('refuses a source that grows while it is copied (still being written), leaving nothing', async () => {
     const dir = await workDir();
     const src = join(dir, 'growing.mov');
-    await writeFile(src, pattern(300_000));
+    // Large enough for a lane, whose progress reports arrive while it copies (a small file
+    // is copied whole on one thread, which takes its second look at the source itself).
+    await writeFile(src, pattern(20 * 1024 * 1024));
     let appended = false;
     const attempt = copyFileVerified(src, join(dir, 'copy.mov'), {
       onBytes: () => {

@@ -1,7 +1,7 @@
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { InputError, VerificationError } from '@avpres/core';
 import { fsyncFile, partialPath, renameIntoPlace } from './atomic-write.js';
-import { sharedCopyLanes, type CopyLanes } from './copy-lanes.js';
+import { SMALL_FILE_MAX, sharedCopyLanes, type CopyLanes } from './copy-lanes.js';
 import { fsError } from './fs-error.js';
 import { hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
 import type { SyncGroup } from './sync-group.js';
@@ -25,6 +25,8 @@ export interface CopyVerifiedOptions {
   preserveMtime?: boolean;
   /** The source's known hash: a source that no longer matches it fails too. */
   expectedHash?: string;
+  /** The source's size if known (a folder scan knows it): spares a stat to choose how to copy. */
+  sizeHint?: number;
   /** The copy lanes (worker threads) to use; default one shared set per process. */
   lanes?: CopyLanes;
   /** Ask for the copy to be written back every this many bytes (default 256 MiB), so the final flush is short. */
@@ -62,10 +64,63 @@ export interface CopyVerifiedResult {
  * mtime during the copy is refused.
  */
 export async function copyFileVerified(src: string, dst: string, options: CopyVerifiedOptions = {}): Promise<CopyVerifiedResult> {
-  const algorithm = options.algorithm ?? 'md5';
-  const checkAlgorithm = options.checkAlgorithm ?? algorithm;
-  const partial = partialPath(dst);
   throwIfAborted(options.signal, src);
+  const partial = partialPath(dst);
+  const lanes = options.lanes ?? sharedCopyLanes();
+  let copied: Copied | undefined;
+  try {
+    const size = options.sizeHint ?? (await stat(src).catch((error: unknown) => {
+      throw fsError(src, error, 'read');
+    })).size;
+    const small = size <= SMALL_FILE_MAX ? await copySmall(src, partial, lanes, options) : undefined;
+    copied = small ?? (await copyLarge(src, partial, lanes, options));
+    checkCopy(src, dst, copied, options);
+    await copied.durable();
+    if (options.syncFolder ?? true) await renameIntoPlace(partial, dst);
+    else await rename(partial, dst);
+    return { hash: copied.hash, size: copied.size };
+  } catch (error) {
+    await copied?.abandon();
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What either way of copying leaves: the partial written, hashed and re-read, not yet on disk. */
+interface Copied {
+  size: number;
+  hash: string;
+  check: string;
+  reread: { digest: string; size: number };
+  /** The source changed (size or mtime) while it was copied. */
+  changed: boolean;
+  /** Make the partial durable (its own fsync, or its group's flush) and close it. */
+  durable(): Promise<void>;
+  /** Close what is still open, without making it durable (the copy is refused). */
+  abandon(): Promise<void>;
+}
+
+/** A small file: one worker thread does it all by name; undefined when it turned out large. */
+async function copySmall(src: string, partial: string, lanes: CopyLanes, options: CopyVerifiedOptions): Promise<Copied | undefined> {
+  const algorithm = options.algorithm ?? 'md5';
+  const result = await lanes.copySmall({
+    source: src,
+    partial,
+    algorithm,
+    checkAlgorithm: options.checkAlgorithm ?? algorithm,
+    preserveMtime: options.preserveMtime ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.beforeVerify ? { beforeVerify: () => options.beforeVerify!(partial) } : {}),
+  });
+  if (result.tooBig) return undefined;
+  options.onBytes?.(result.size);
+  options.onVerifyBytes?.(result.reread.size);
+  return { ...result, durable: () => flushed(partial, options, () => fsyncFile(partial)), abandon: async () => undefined };
+}
+
+/** A large file on a lane: this thread owns the descriptors and asks for early write-back. */
+async function copyLarge(src: string, partial: string, lanes: CopyLanes, options: CopyVerifiedOptions): Promise<Copied> {
+  const algorithm = options.algorithm ?? 'md5';
   let source: FileHandle | undefined;
   let target: FileHandle | undefined;
   let early: Promise<void> | undefined;
@@ -74,21 +129,20 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
       throw fsError(src, error, 'read');
     });
     const before = await source.stat();
-    // Read and write: small copies are re-read through this same descriptor.
-    target = await open(partial, 'w+').catch((error: unknown) => {
+    target = await open(partial, 'w').catch((error: unknown) => {
       throw fsError(partial, error, 'write');
     });
     const handle = target;
     const syncEvery = options.syncEvery ?? SYNC_EVERY;
     let synced = 0;
-    const { size, hash, check, reread } = await (options.lanes ?? sharedCopyLanes()).run({
+    const result = await lanes.run({
       sourcePath: src,
       sourceFd: source.fd,
       targetFd: target.fd,
       targetPath: partial,
       size: before.size,
       algorithm,
-      checkAlgorithm,
+      checkAlgorithm: options.checkAlgorithm ?? algorithm,
       ...(options.signal ? { signal: options.signal } : {}),
       onBytes: (n, position) => {
         options.onBytes?.(n);
@@ -105,45 +159,57 @@ export async function copyFileVerified(src: string, dst: string, options: CopyVe
     });
     await early;
     const after = await source.stat();
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || size !== before.size) {
-      throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
-    }
+    const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs || result.size !== before.size;
     await source.close();
     source = undefined;
-    if (options.expectedHash !== undefined && options.expectedHash.toLowerCase() !== hash) {
-      throw new VerificationError(`${src}: ${algorithm} ${hash} does not match the expected ${options.expectedHash.toLowerCase()}`, { file: src });
-    }
-    if (reread.digest !== check || reread.size !== size) {
-      const sizes = reread.size === size ? '' : `, ${reread.size} bytes vs ${size}`;
-      throw new VerificationError(`${dst}: the copy differs from its source (${checkAlgorithm} ${reread.digest} re-read, ${check} from the source${sizes})`, {
-        file: dst,
-      });
-    }
-    throwIfAborted(options.signal, src);
-    if (options.preserveMtime ?? true) await target.utimes(before.atime, before.mtime);
-    const durable = async () => {
-      if (!options.syncGroup) return handle.sync();
-      // Closed while it waits for its group's flush: a big group holds no descriptors.
-      await handle.close();
-      target = undefined;
-      await options.syncGroup.flush(() => fsyncFile(partial));
+    if (options.preserveMtime ?? true) await handle.utimes(before.atime, before.mtime);
+    target = undefined; // from here closed by durable() or abandon()
+    let isOpen = true;
+    const close = async () => {
+      if (isOpen) await handle.close();
+      isOpen = false;
     };
-    await durable().catch((error: unknown) => {
-      throw fsError(partial, error, 'write');
-    });
-    await target?.close();
-    target = undefined;
-    if (options.syncFolder ?? true) await renameIntoPlace(partial, dst);
-    else await rename(partial, dst);
-    return { hash, size };
+    return {
+      ...result,
+      changed,
+      durable: async () => {
+        // Closed while it waits for its group's flush: a big group holds no descriptors.
+        if (options.syncGroup) await close();
+        await flushed(partial, options, () => (isOpen ? handle.sync() : fsyncFile(partial)));
+        await close();
+      },
+      abandon: () => close().catch(() => undefined),
+    };
   } catch (error) {
     await (early as Promise<void> | undefined)?.catch(() => undefined);
     await target?.close().catch(() => undefined);
-    await rm(partial, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     await source?.close().catch(() => undefined);
   }
+}
+
+/** Through the caller's group flush when there is one, else `fsyncOne`. */
+async function flushed(partial: string, options: CopyVerifiedOptions, fsyncOne: () => Promise<void>): Promise<void> {
+  await (options.syncGroup ? options.syncGroup.flush(fsyncOne) : fsyncOne()).catch((error: unknown) => {
+    throw fsError(partial, error, 'write');
+  });
+}
+
+/** Every way a finished copy can still be refused, in the order a person would want to hear it. */
+function checkCopy(src: string, dst: string, copied: Copied, options: CopyVerifiedOptions): void {
+  const algorithm = options.algorithm ?? 'md5';
+  const checkAlgorithm = options.checkAlgorithm ?? algorithm;
+  if (copied.changed) throw new InputError(`${src} changed while it was being copied (still being written?); not finalised`, { file: src });
+  if (options.expectedHash !== undefined && options.expectedHash.toLowerCase() !== copied.hash) {
+    throw new VerificationError(`${src}: ${algorithm} ${copied.hash} does not match the expected ${options.expectedHash.toLowerCase()}`, { file: src });
+  }
+  const { reread, size, check } = copied;
+  if (reread.digest !== check || reread.size !== size) {
+    const sizes = reread.size === size ? '' : `, ${reread.size} bytes vs ${size}`;
+    throw new VerificationError(`${dst}: the copy differs from its source (${checkAlgorithm} ${reread.digest} re-read, ${check} from the source${sizes})`, { file: dst });
+  }
+  throwIfAborted(options.signal, src);
 }
 
 /** True when `file` exists and its hash equals `hash` (re-read, not just size). */

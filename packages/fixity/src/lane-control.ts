@@ -100,10 +100,22 @@ export type LaneTask =
   | (RingTask & { role: 'write'; targetFd: number })
   | (RingTask & { role: 'hash'; algorithm: HashAlgorithm })
   | { role: 'follow'; path: string; chunkSize: number; algorithm: HashAlgorithm }
-  // A small file, all on one thread: read, hash and write each piece, then (unless
-  // `verify` is false, when a separate 'reread' task follows) re-read the copy.
-  | { role: 'whole'; sourceFd: number; targetFd: number; size: number; piece: number; algorithm: HashAlgorithm; checkAlgorithm: HashAlgorithm; verify: boolean }
-  | { role: 'reread'; targetFd: number; piece: number; algorithm: HashAlgorithm };
+  // A small file, all on one thread, by name: open and stat the source, read, hash and
+  // write each piece to the partial, stat the source again, give the partial its times,
+  // then (unless `verify` is false, when a separate 'reread' task follows) re-read it.
+  | {
+      role: 'whole';
+      source: string;
+      partial: string;
+      /** Larger sources are left alone (answered 'too-big') for a lane. */
+      maxSize: number;
+      preserveMtime: boolean;
+      piece: number;
+      algorithm: HashAlgorithm;
+      checkAlgorithm: HashAlgorithm;
+      verify: boolean;
+    }
+  | { role: 'reread'; path: string; piece: number; algorithm: HashAlgorithm };
 
 export type LaneRole = LaneTask['role'];
 
@@ -113,6 +125,7 @@ export type LaneReply =
   | { type: 'written'; size: number; bytes: number }
   | { type: 'hashed'; digest: string; size: number }
   | { type: 'followed'; digest: string; size: number; bytes: number }
-  | { type: 'whole'; size: number; digest: string; checkDigest: string; reread?: { digest: string; size: number } }
+  | { type: 'whole'; size: number; digest: string; checkDigest: string; changed: boolean; reread?: { digest: string; size: number } }
+  | { type: 'too-big'; size: number }
   | { type: 'reread'; digest: string; size: number }
   | { type: 'error'; role: LaneRole; side?: 'source' | 'target'; name: string; message: string; code?: string };
