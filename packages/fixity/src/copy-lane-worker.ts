@@ -83,44 +83,45 @@ function read(task: Extract<LaneTask, { role: 'read' }>): void {
   send({ type: 'read', size: position, ...(check ? { checkDigest: check.digest() } : {}) });
 }
 
-/** Write what was read to the copy, in order. */
-function write(task: Extract<LaneTask, { role: 'write' }>): void {
+/**
+ * Take what the reader put in the ring, in order and in pieces, publishing under `mark`
+ * how far this thread got (the reader reuses space both consumers have passed).
+ * Returns the number of bytes taken.
+ */
+function consumeRing(piece: number, mark: 'written' | 'hashed', use: (offset: number, length: number, position: number) => void): number {
   let position = 0;
-  let reported = 0;
   for (;;) {
     waitFor(() => control.get('read') > position || control.readDone());
     const available = control.get('read') - position;
-    if (available === 0) break;
+    if (available === 0) return position;
     const offset = position % ring.length;
-    const length = Math.min(available, ring.length - offset, task.piece);
+    const length = Math.min(available, ring.length - offset, piece);
+    use(offset, length, position + length);
+    position += length;
+    control.set(mark, position);
+  }
+}
+
+/** Write what was read to the copy, in order. */
+function write(task: Extract<LaneTask, { role: 'write' }>): void {
+  let reported = 0;
+  const size = consumeRing(task.piece, 'written', (offset, length, position) => {
     let written = 0;
     while (written < length) written += writeSync(task.targetFd, ring, offset + written, length - written);
-    position += length;
-    control.set('written', position);
     if (position - reported >= REPORT_EVERY) {
       send({ type: 'progress', role: 'write', bytes: position - reported, position });
       reported = position;
     }
-  }
+  });
   control.setState('copied');
-  send({ type: 'written', size: position, bytes: position - reported });
+  send({ type: 'written', size, bytes: size - reported });
 }
 
 /** Hash what was read (the source's bytes), in order. */
 function hashRing(task: Extract<LaneTask, { role: 'hash' }>): void {
   const hasher = createHasher(task.algorithm);
-  let position = 0;
-  for (;;) {
-    waitFor(() => control.get('read') > position || control.readDone());
-    const available = control.get('read') - position;
-    if (available === 0) break;
-    const offset = position % ring.length;
-    const length = Math.min(available, ring.length - offset, task.piece);
-    hasher.update(ring.subarray(offset, offset + length));
-    position += length;
-    control.set('hashed', position);
-  }
-  send({ type: 'hashed', digest: hasher.digest(), size: position });
+  const size = consumeRing(task.piece, 'hashed', (offset, length) => hasher.update(ring.subarray(offset, offset + length)));
+  send({ type: 'hashed', digest: hasher.digest(), size });
 }
 
 /** Re-read the copy as it is written (through its own file descriptor) and hash it. */
