@@ -106,7 +106,7 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   // makes each group durable (an fsync each would cost more than the copying). Large
   // files: each its own fsync.
   const jobs = options.jobs ?? (manySmallFiles(scan) ? 256 : 2);
-  const syncGroup = manySmallFiles(scan) ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(jobs / 2) }) : undefined;
+  const syncGroup = manySmallFiles(scan) ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
   try {
