@@ -72,7 +72,8 @@ export async function executeJob(job: PlannedJob, attempt: number, env: JobEnv):
     log,
     ...(thumbnail ? { thumbnail } : {}),
   });
-  await jobLogger.finish(result.status === 'failed' ? 'failure' : 'success', result.exitCode, `${result.status}${result.reason ? `: ${result.reason}` : ''}`);
+  const unfinished = await jobLogger.finish(result.status === 'failed' ? 'failure' : 'success', result.exitCode, `${result.status}${result.reason ? `: ${result.reason}` : ''}`);
+  for (const error of unfinished) ctx.logger.warn(`job ${job.id}: its log is incomplete: ${error instanceof Error ? error.message : String(error)}`);
   ctx.logger.info(`${result.status}: ${job.rel} (${took.toFixed(1)} s)${result.reason && result.status !== 'failed' ? ` - ${result.reason}` : ''}`);
   if (ctx.signal.aborted) throw new InterruptedError('interrupted', { file: job.input.path });
   return { ...result, details: { ...result.details, job: job.id, attempt, seconds: took, log } };

@@ -68,9 +68,12 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   };
   if (runError !== undefined) reportRunError(runError, io, run.tool, logger);
   if (!shared.quiet || exitCode !== 0) io.stderr.write(renderSummary(summary));
-  await logger.finish(exitCode === 0 ? 'success' : 'failure', exitCode, oneLine(summary));
-  if (shared.json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  return exitCode;
+  const unfinished = await logger.finish(exitCode === 0 ? 'success' : 'failure', exitCode, oneLine(summary));
+  // The outputs stand, but the record of the run is incomplete: say so, and exit 3 at least.
+  for (const error of unfinished) io.stderr.write(`error: the run's log is incomplete: ${errorMessage(error)}\n`);
+  const finalCode = unfinished.length > 0 ? mostSerious([exitCode, ExitCode.environment]) : exitCode;
+  if (shared.json) io.stdout.write(JSON.stringify({ ...summary, ok: finalCode === ExitCode.ok, exitCode: finalCode }, null, 2) + '\n');
+  return finalCode;
 }
 
 function openRunLogs(

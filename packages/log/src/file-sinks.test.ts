@@ -27,3 +27,24 @@ describe('file sinks', () => {
     expect(openDescriptors()).toBe(before);
   });
 });
+
+describe('Logger.finish', () => {
+  it('closes every sink even when one cannot finish its file, and returns that error', async () => {
+    const { Logger } = await import('./logger.js');
+    const closed: string[] = [];
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const logger = new Logger({
+      tool: 'avpres test',
+      version: '0',
+      user: 'tester',
+      commandLine: ['avpres', 'test'],
+      sinks: [
+        { write: () => undefined, close: () => void closed.push('first') },
+        { write: () => undefined, close: () => Promise.reject(full) },
+        { write: () => undefined, close: () => void closed.push('last') },
+      ],
+    });
+    await expect(logger.finish('success', 0, 'done')).resolves.toEqual([full]);
+    expect(closed).toEqual(['first', 'last']);
+  });
+});

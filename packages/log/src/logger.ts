@@ -158,9 +158,25 @@ export class Logger {
     this.emit({ kind: 'progress-end', label });
   }
 
-  /** The last record of the run; sinks are closed after it. */
-  async finish(outcome: Outcome, exitCode: number, summary: string): Promise<void> {
-    this.emit({ kind: 'run-end', time: now(), outcome, exitCode, summary });
-    for (const sink of this.sinks) await sink.close?.();
+  /**
+   * The last record of the run; sinks are closed after it. A sink that cannot finish its
+   * file (a full disk, say) does not stop the others: its error is returned, for the
+   * caller to report.
+   */
+  async finish(outcome: Outcome, exitCode: number, summary: string): Promise<unknown[]> {
+    const failures: unknown[] = [];
+    try {
+      this.emit({ kind: 'run-end', time: now(), outcome, exitCode, summary });
+    } catch (error) {
+      failures.push(error);
+    }
+    for (const sink of this.sinks) {
+      try {
+        await sink.close?.();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    return failures;
   }
 }
