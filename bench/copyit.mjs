@@ -65,8 +65,8 @@ export async function bench({ workDir, avpres, node, log }) {
       const r = await run(node, [avpres, 'copyit', '-q', '--', c.src, out]);
       return { ...r, logged: loggedSeconds(join(out, 'avpres-logs')) };
     });
-    log(`${c.name}: avpres copyit --verify-hash md5`);
-    const md5Twice = await bestOf(RUNS, fresh, async () => run(node, [avpres, 'copyit', '-q', '--verify-hash', 'md5', '--', c.src, out]));
+    log(`${c.name}: avpres copyit --verify-hash xxh128`);
+    const fastCheck = await bestOf(RUNS, fresh, async () => run(node, [avpres, 'copyit', '-q', '--verify-hash', 'xxh128', '--', c.src, out]));
 
     const mbps = (r) => `${((c.bytes / r.seconds) / 1e6).toFixed(0)} MB/s, CPU ${Number.isNaN(r.cpu) ? '?' : r.cpu.toFixed(1)} s`;
     rows.push(
@@ -94,11 +94,11 @@ export async function bench({ workDir, avpres, node, log }) {
       {
         tool: 'copyit',
         case: c.name,
-        label: 'avpres copyit --verify-hash md5',
-        ...md5Twice,
+        label: 'avpres copyit --verify-hash xxh128',
+        ...fastCheck,
         baseline: 'cp + md5sum x2',
-        ratio: md5Twice.seconds / three.seconds,
-        note: `${mbps(md5Twice)}; each copy re-hashed with md5 in full instead of checked by xxh128`,
+        ratio: fastCheck.seconds / three.seconds,
+        note: `${mbps(fastCheck)}; each copy checked by xxh128 instead of a second md5`,
       },
     );
   }

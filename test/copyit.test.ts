@@ -184,8 +184,15 @@ describe('avpres copyit: proof and failures', () => {
     expect(input.details.failedFiles.map((f: { file: string }) => f.file).sort()).toEqual(['corrupt/a.mov', 'corrupt/b.mov']);
     expect(await readdir(join(dest, 'corrupt'))).toEqual([]);
     expect(existsSync(join(dest, 'corrupt_manifest.md5'))).toBe(false);
-    // Without the corruption the same command completes.
-    expect((await avpres(['copyit', src, dest])).exitCode).toBe(0);
+    // md5 re-hashes each copy by default; the faster xxh128 check catches the same byte.
+    expect(run.stderr).toMatch(/\(md5 [0-9a-f]{32} re-read, [0-9a-f]{32} from the source\)/);
+    const fast = await avpres(['copyit', src, dest, '--verify-hash', 'xxh128'], { env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' } });
+    expect(fast.exitCode).toBe(1);
+    expect(fast.stderr).toMatch(/\(xxh128 [0-9a-f]{32} re-read, [0-9a-f]{32} from the source\)/);
+    expect(await readdir(join(dest, 'corrupt'))).toEqual([]);
+    // Without the corruption the same command completes, with either check.
+    expect((await avpres(['copyit', src, dest, '--verify-hash', 'xxh128'])).exitCode).toBe(0);
+    expect((await avpres(['copyit', src, dest, '--force'])).exitCode).toBe(0);
   });
 
   it('resumes after being killed mid-run: verified files skipped, partial ones redone', async () => {
@@ -198,7 +205,8 @@ describe('avpres copyit: proof and failures', () => {
     await mkdir(dest);
     const journal = join(dest, 'killed_manifest.md5.partial');
 
-    const child = spawn(process.execPath, [AVPRES, 'copyit', src, dest], { stdio: 'ignore' });
+    // Two files at a time (flush groups of one): the first is journalled long before the last.
+    const child = spawn(process.execPath, [AVPRES, 'copyit', '--jobs', '2', src, dest], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal ? -1 : _code)));
     // Kill once at least one file is verified (a journal line), while others are under way.
     for (;;) {

@@ -14,7 +14,7 @@ export function makeCopyitCommand({ io, setExitCode }: CommandEnv): Command {
     .usage('[options] <source...> <destination-dir>')
     .argument('<paths...>', 'files or folders to copy, then an existing destination folder (each source lands in it under its own name)')
     .option('--algorithm <name>', `hash: ${HASH_ALGORITHMS.join(', ')} (xxh128 is fast but not for archive manifests)`, 'md5')
-    .option('--verify-hash <name>', 'how each copy is re-read and compared with the source: md5 re-hashes the copy in full; default xxh128 with md5 (same 128-bit check of every byte, ~6x faster), else --algorithm')
+    .option('--verify-hash <name>', 'how each copy is re-read and compared with the source (default: --algorithm; xxh128 checks every byte as surely and ~4x faster, for when the CPU is the limit)')
     .option('--overwrite', 'replace destination files that differ from their source (never done without it)')
     .option('--manifest-dir <dir>', 'write the manifests to this folder instead of beside each copy')
     .option('--jobs <n>', 'files under way at once (default 256 for many small files, 2 for large ones; the copying itself runs on one lane per core)')
@@ -22,13 +22,12 @@ export function makeCopyitCommand({ io, setExitCode }: CommandEnv): Command {
       'after',
       `
 The source is read once: each file is hashed as it is written to <name>.partial, the
-copy is re-read right behind the writer and compared with the source's bytes, and only
-once it matches and is on disk is it renamed. With md5 (the default) the comparison uses
-xxh128, which checks every byte as surely and spares a second full md5; --verify-hash md5
-re-hashes each copy with md5 instead (slower). Modification times are kept. Junk
+copy is re-read right behind the writer, hashed and compared with the source's bytes,
+and only once it matches and is on disk is it renamed. --verify-hash xxh128 compares by
+xxh128 instead of a second md5: every byte is checked as surely, for less CPU. Modification times are kept. Junk
 (.DS_Store, Thumbs.db, desktop.ini, ._*) is skipped and logged; the source is never
 changed. Beside the copy: <name>_source_manifest.md5 (hashes read from the source) and
-<name>_manifest.md5 (the copy's, each proven by its re-read; audit it later with avpres verify). A re-run
+<name>_manifest.md5 (re-read from the copy; audit it later with avpres verify). A re-run
 skips files already copied and verified (their copy is re-hashed), redoes partial ones,
 and refuses to replace a different existing file unless --overwrite. --force redoes all.
 Exit codes: 0 all verified, 1 a copy failed verification (each listed), 2 bad arguments
