@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { avpres } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { AVPRES, avpres } from './helpers/cli.js';
 
 /** Every tool command, and whether it runs ffmpeg. */
 const TOOLS: [string, boolean][] = [
@@ -13,6 +14,16 @@ const TOOLS: [string, boolean][] = [
 ];
 
 describe('avpres, the umbrella command', () => {
+  it('exits 0 quietly when its reader closes stdout early (avpres --help | head)', async () => {
+    const child = spawn(process.execPath, [AVPRES, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first write
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+
   it('lists every tool in --help with the exit codes', async () => {
     const r = await avpres(['--help']);
     expect(r.exitCode).toBe(0);

@@ -17,6 +17,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  ignoreClosedStdout();
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -38,6 +39,17 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
     process.off('SIGTERM', onSignal);
   }
   return exitCode;
+}
+
+let stdoutGuarded = false;
+
+/** `avpres ... | head`: a reader that stops early is not an error of ours (once per process). */
+function ignoreClosedStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 function exitFromParse(error: unknown, io: CliIo): number {
