@@ -4,10 +4,9 @@
 // writes to a fresh output folder, so nothing is skipped by resume.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { join, delimiter } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { makeCapture, SD_V210 } from '@avpres/fixtures';
+import { makeCapture, SD_V210, startLocalRedis } from '@avpres/fixtures';
 import { measure } from './measure.mjs';
 
 const COUNT = 8;
@@ -56,41 +55,13 @@ function findRedis() {
   return undefined;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
-}
-
 async function twoWorkers({ redis, src, workDir, avpres, node, log }) {
-  const port = await freePort();
-  const server = spawn(redis, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', workDir], { stdio: 'ignore' });
-  const env = { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}` };
+  const server = await startLocalRedis(redis, workDir);
+  const env = { ...process.env, REDIS_URL: server.url };
   const out = join(workDir, 'out-workers');
   rmSync(out, { recursive: true, force: true });
   const workers = [];
   try {
-    await waitForPort(port);
     log('two workers');
     const startMs = Date.now();
     execFileSync(node, [avpres, 'queue', 'add', 'normalise', '-i', src, '-o', out, '--quiet'], { env, stdio: 'ignore' });
@@ -114,7 +85,7 @@ async function twoWorkers({ redis, src, workDir, avpres, node, log }) {
   } finally {
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r() : w.on('exit', r)))));
-    server.kill('SIGTERM');
+    server.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, fixtureFfmpeg, makeCapture, SD_V210 } from '@avpres/fixtures';
+import { fixture, fixtureFfmpeg, freeLocalPort, makeCapture, SD_V210, startLocalRedis, type LocalRedis } from '@avpres/fixtures';
 import { findOnPath } from '@avpres/media';
 import { AVPRES, avpres, md5File, tempDir } from './helpers/cli.js';
 
@@ -20,32 +19,6 @@ interface LedgerLine {
   state: string;
   input?: { path: string };
   outputs?: { path: string; role: string; md5?: string }[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not start on 127.0.0.1:${port}`);
 }
 
 async function filesUnder(root: string): Promise<string[]> {
@@ -80,21 +53,19 @@ async function workerLedgers(out: string): Promise<Map<string, LedgerLine[]>> {
 
 describe.skipIf(!redisServer)(title, () => {
   let work: { dir: string; cleanup: () => Promise<void> };
-  let redis: ChildProcess | undefined;
+  let redis: LocalRedis | undefined;
   let env: Record<string, string>;
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
     work = await tempDir('avpres-queue-');
-    const port = await freePort();
-    redis = spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work.dir], { stdio: 'ignore' });
-    await waitForPort(port);
-    env = { REDIS_URL: `redis://127.0.0.1:${port}` };
+    redis = await startLocalRedis(redisServer!, work.dir);
+    env = { REDIS_URL: redis.url };
     await makeCapture(fixtureFfmpeg(), { ...SD_V210, seconds: 0.5 }, join(work.dir, 'capture.mov'));
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) process.kill(-w.pid!, 'SIGKILL');
-    redis?.kill('SIGTERM');
+    redis?.stop();
     await work?.cleanup();
   });
 
@@ -277,7 +248,7 @@ describe.skipIf(!redisServer)(title, () => {
   });
 
   it('queue commands report an unreachable Redis as an environment error (exit 3)', async () => {
-    const port = await freePort();
+    const port = await freeLocalPort();
     const r = await avpres(['queue', 'status'], { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/cannot reach Redis/);
