@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { createHasher } from '@avpres/fixity';
 import { ffmpegInvocation, runProgram } from '@avpres/media';
 import { buildAudioDecodeArgs, buildDecodeArgs } from './ffv1-args.js';
@@ -63,42 +62,20 @@ export async function rebuildFromMkv(options: RebuildOptions): Promise<RebuildRe
     await options.onFile({ record, pieces: [record.header, image, record.trailer], md5: hasher.digest() }, index);
   };
 
-  let consumed: Promise<void> = Promise.resolve();
-  const consume = async (stream: Readable) => {
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        let at = 0;
-        while (at < chunk.length) {
-          const n = Math.min(chunk.length - at, frame.length - filled);
-          chunk.copy(frame, filled, at, at + n);
-          filled += n;
-          at += n;
-          if (filled === frame.length) {
-            await handleFrame();
-            filled = 0;
-          }
-        }
-      }
-    } catch (error) {
-      stream.destroy();
-      throw error;
-    }
-  };
   const args = rebuildArgs(options);
-  let runError: unknown;
-  await runProgram(options.ffmpeg, args, {
-    signal: options.signal,
-    file: options.mkv,
-    onStderr: options.onStderr,
-    stdoutStream: (stream) => {
-      consumed = consume(stream);
-      consumed.catch(() => undefined); // awaited below; this only stops an early "unhandled" report
-    },
-  }).catch((error: unknown) => {
-    runError = error;
+  await runWithStdout(options.ffmpeg, args, options, async (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      const n = Math.min(chunk.length - at, frame.length - filled);
+      chunk.copy(frame, filled, at, at + n);
+      filled += n;
+      at += n;
+      if (filled === frame.length) {
+        await handleFrame();
+        filled = 0;
+      }
+    }
   });
-  await consumed; // a rebuild error wins over ffmpeg's broken pipe
-  if (runError) throw runError;
   return { frames, args };
 }
 
@@ -133,31 +110,44 @@ export async function rebuildAudio(options: {
   };
   await take(header);
   const args = ffmpegInvocation(buildAudioDecodeArgs({ mkv: options.mkv, index: options.index, pcm: record.pcm }));
+  await runWithStdout(options.ffmpeg, args, options, async (chunk) => {
+    dataBytes += chunk.length;
+    await take(chunk);
+  });
+  await take(trailer);
+  return { md5: hasher.digest(), dataBytes, args };
+}
+
+/**
+ * Run ffmpeg and hand each chunk of its stdout to `take`, in order. An error in `take`
+ * (a rebuilt file that is wrong, a failed write) wins over ffmpeg's broken pipe.
+ */
+async function runWithStdout(
+  ffmpeg: string,
+  args: string[],
+  run: { mkv: string; signal: AbortSignal; onStderr?: ((chunk: string) => void) | undefined },
+  take: (chunk: Buffer) => Promise<void>,
+): Promise<void> {
   let consumed: Promise<void> = Promise.resolve();
   let runError: unknown;
-  await runProgram(options.ffmpeg, args, {
-    signal: options.signal,
-    file: options.mkv,
-    onStderr: options.onStderr,
+  await runProgram(ffmpeg, args, {
+    signal: run.signal,
+    file: run.mkv,
+    onStderr: run.onStderr,
     stdoutStream: (stream) => {
       consumed = (async () => {
         try {
-          for await (const chunk of stream as AsyncIterable<Buffer>) {
-            dataBytes += chunk.length;
-            await take(chunk);
-          }
+          for await (const chunk of stream as AsyncIterable<Buffer>) await take(chunk);
         } catch (error) {
           stream.destroy();
           throw error;
         }
       })();
-      consumed.catch(() => undefined);
+      consumed.catch(() => undefined); // awaited below; this only stops an early "unhandled" report
     },
   }).catch((error: unknown) => {
     runError = error;
   });
   await consumed;
   if (runError) throw runError;
-  await take(trailer);
-  return { md5: hasher.digest(), dataBytes, args };
 }
