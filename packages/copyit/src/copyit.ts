@@ -46,11 +46,14 @@ export interface CopyitOptions {
   jobs?: number;
 }
 
+/** Files under way at once in a folder of small files (unless --jobs). */
+const SMALL_FILE_JOBS = 256;
+
 /** Copy each source into the destination folder, verified; one result per source. */
 export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<InputResult[]> {
   await checkDestinationFolder(options.destination);
   // Every file under way listens for Ctrl-C on the same signal.
-  setMaxListeners(4 * (options.jobs ?? 256) + 16, ctx.signal);
+  setMaxListeners(4 * (options.jobs ?? SMALL_FILE_JOBS) + 16, ctx.signal);
   if (options.manifestDir) await checkDestinationFolder(options.manifestDir);
   // Copies run on the shared copy lanes (worker threads, one lane per core, see fixity);
   // re-checking existing copies on a re-run hashes on the shared pool's workers.
@@ -106,8 +109,9 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   // group waiting for its flush to disk never leaves the lanes idle; one file-system flush
   // makes each group durable (an fsync each would cost more than the copying). Large
   // files: each its own fsync.
-  const jobs = options.jobs ?? (manySmallFiles(scan) ? 256 : 2);
-  const syncGroup = manySmallFiles(scan) ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
+  const manySmall = manySmallFiles(scan);
+  const jobs = options.jobs ?? (manySmall ? SMALL_FILE_JOBS : 2);
+  const syncGroup = manySmall ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
   try {
