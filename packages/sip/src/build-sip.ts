@@ -209,6 +209,7 @@ async function packageFiles(
           } else {
             ({ hash, size } = await copyFileVerified(file.source, dst, {
               algorithm: 'md5',
+              sizeHint: file.size, // known from the plan: no second stat to choose how to copy
               // One flush of the file system per group of files and one fsync per folder
               // after the entry, not one of each per file (image sequences).
               syncGroup,
