@@ -6,6 +6,7 @@ import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync } from
 import { parentPort, workerData } from 'node:worker_threads';
 import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
 import { createHasher, type HashAlgorithm } from './hash.js';
+import { readBuffer, ringView } from './read-buffer.js';
 
 const port = parentPort!;
 /** Progress messages at most this often (bytes), so the main thread is not flooded. */
@@ -13,7 +14,7 @@ const REPORT_EVERY = 8 * 1024 * 1024;
 
 const shared = workerData as LaneShared;
 const control = laneControl(shared.control);
-const ring = new Uint8Array(shared.ring);
+const ring = ringView(shared.ring);
 
 /** In a 'whole' task, the file being read or written when it failed. */
 let side: 'source' | 'target' = 'source';
@@ -126,7 +127,7 @@ function hashRing(task: Extract<LaneTask, { role: 'hash' }>): void {
 
 /** Re-read the copy as it is written (through its own file descriptor) and hash it. */
 function follow(task: Extract<LaneTask, { role: 'follow' }>): void {
-  const buffer = Buffer.allocUnsafe(task.chunkSize);
+  const buffer = readBuffer(task.chunkSize);
   const hasher = createHasher(task.algorithm);
   const fd = openSync(task.path, 'r');
   let position = 0;
@@ -234,6 +235,6 @@ function hashFd(fd: number, piece: number, algorithm: HashAlgorithm): { digest: 
 
 let kept: Buffer | undefined;
 function pieceBuffer(size: number): Buffer {
-  if (kept?.length !== size) kept = Buffer.allocUnsafe(size);
+  if (kept?.length !== size) kept = readBuffer(size);
   return kept;
 }

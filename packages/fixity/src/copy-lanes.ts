@@ -5,6 +5,7 @@ import { fsError } from './fs-error.js';
 import type { HashAlgorithm } from './hash.js';
 import { laneControl, newControlBuffer, type LaneControl, type LaneReply, type LaneRole, type LaneShared, type LaneTask } from './lane-control.js';
 import { workerFile } from './worker-file.js';
+import { sharedRing } from './read-buffer.js';
 
 /**
  * The ring (per lane) lets the reader run ahead while a write is held up by writeback.
@@ -175,13 +176,13 @@ function spawnWorker(shared: LaneShared): Worker {
 }
 
 function newLane(ringSize: number): Lane {
-  const shared: LaneShared = { control: newControlBuffer(), ring: new SharedArrayBuffer(ringSize) };
+  const shared: LaneShared = { control: newControlBuffer(), ring: sharedRing(ringSize) };
   const byRole = { read: spawnWorker(shared), write: spawnWorker(shared), hash: spawnWorker(shared), follow: spawnWorker(shared) };
   return { workers: Object.values(byRole), byRole, control: laneControl(shared.control) };
 }
 
 function newSingle(): Single {
-  const shared: LaneShared = { control: newControlBuffer(), ring: new SharedArrayBuffer(0) };
+  const shared: LaneShared = { control: newControlBuffer(), ring: sharedRing(0) };
   return { workers: [spawnWorker(shared)], control: laneControl(shared.control) };
 }
 

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { InterruptedError } from '@avpres/core';
 import { fsError } from './fs-error.js';
 import { bufferSizeFor, createHasher, type HashAlgorithm } from './hash.js';
+import { readBuffer } from './read-buffer.js';
 
 export interface FollowOptions {
   algorithm?: HashAlgorithm;
@@ -52,7 +53,7 @@ export function followFile(path: string, options: FollowOptions = {}): FileFollo
     // A whole-file hash (finish() already called) knows its size from the file itself.
     const hint = options.sizeHint ?? (final ? (await handle.stat().catch(() => undefined))?.size : undefined);
     const chunkSize = bufferSizeFor(hint, options.chunkSize);
-    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+    const buffers = [readBuffer(chunkSize), readBuffer(chunkSize)];
     let which = 0;
     let position = 0;
     // At most one read in flight, ahead of the hashing.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { InterruptedError } from '@avpres/core';
 import { createXXHash128, type IHasher } from 'hash-wasm';
+import { readBuffer } from './read-buffer.js';
 
 export type HashAlgorithm = 'md5' | 'sha256' | 'sha512' | 'xxh128';
 
@@ -99,7 +100,7 @@ export async function readChunks(
   const handle = await open(path, 'r');
   try {
     const chunkSize = bufferSizeFor((await handle.stat()).size, options.chunkSize);
-    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+    const buffers = [readBuffer(chunkSize), readBuffer(chunkSize)];
     let position = 0;
     let which = 0;
     let pending = handle.read(buffers[0]!, 0, chunkSize, position);
