@@ -50,3 +50,4 @@ export { followFile, type FileFollower, type FollowOptions } from './follow-file
 export { HashPool, sharedHashPool } from './hash-pool.js';
 export { CopyLanes, sharedCopyLanes } from './copy-lanes.js';
 export { SyncGroup } from './sync-group.js';
+export { readBuffer } from './read-buffer.js';

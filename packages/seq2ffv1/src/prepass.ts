@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { InputError, InterruptedError } from '@avpres/core';
-import { hashBuffer, hashFile, type ManifestEntry } from '@avpres/fixity';
+import { hashBuffer, hashFile, readBuffer, type ManifestEntry } from '@avpres/fixity';
 import type { Sequence } from './find-sequence.js';
 import { describeFrame, layoutDifference } from './frame-file.js';
 import type { FrameLayout } from './frame-layout.js';
@@ -27,7 +27,7 @@ async function readWhole(path: string, reuse: Buffer | undefined): Promise<{ buf
   });
   try {
     const size = (await handle.stat()).size;
-    const buffer = reuse && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
+    const buffer = reuse && reuse.length >= size ? reuse : readBuffer(size);
     let got = 0;
     while (got < size) {
       const { bytesRead } = await handle.read(buffer, got, size - got, got);
