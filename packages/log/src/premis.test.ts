@@ -92,4 +92,23 @@ describe('premisXml', () => {
     const { all } = parse(await readFile(file, 'utf8'));
     expect(all('event')).toHaveLength(1);
   });
+
+  it('streams a long run to its file whole: every object and event, in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'avpres-premis-'));
+    const file = join(dir, 'run_premis.xml');
+    const premis = new PremisSink(file);
+    const logger = new Logger({ tool: 'avpres test', version: '1', user: 'u', commandLine: ['avpres'], sinks: [premis] });
+    const count = 3000; // more than the 2,000 the in-memory document used to allow
+    for (let i = 0; i < count; i++) {
+      logger.begin('message digest calculation', `md5 of frame ${i}`, { objects: [{ path: `scan/f${i}.dpx`, role: 'source', size: i, hashes: { md5: 'a'.repeat(32) } }] }).succeed();
+    }
+    await logger.finish('success', 0, 'ok');
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe(premisXml(premis.run!, premis.events));
+    const { all, text: textOf } = parse(text);
+    const events = all('event');
+    expect(events).toHaveLength(count);
+    expect(textOf(events[count - 1]!, 'eventDetail')).toEqual([`md5 of frame ${count - 1}`]);
+    expect(all('object').map((o) => textOf(o, 'objectIdentifierValue')[0])).toEqual(Array.from({ length: count }, (_, i) => `scan/f${i}.dpx`));
+  });
 });

@@ -1,21 +1,11 @@
-import { createRequire } from 'node:module';
-import type * as Xmlbuilder2 from 'xmlbuilder2';
-
-// xmlbuilder2 (CommonJS) is loaded when the first document is built: importing it costs
-// ~0.15 s at start-up, and most runs write their PREMIS only at the end.
-const requireCjs = createRequire(import.meta.url);
-let builder: typeof Xmlbuilder2 | undefined;
-const xml = (): typeof Xmlbuilder2 => (builder ??= requireCjs('xmlbuilder2') as typeof Xmlbuilder2);
 import type { Agent, EventObject, PreservationEvent, RunInfo } from './event.js';
 import { digestAlgorithmLabel, EVENT_TYPE_AUTHORITY, eventOutcomeUri, eventTypeUri } from './event-vocabulary.js';
 import { quoteArgs } from './quote-args.js';
 import { writeTextAtomic } from './write-text-atomic.js';
-
-type XMLBuilder = ReturnType<typeof Xmlbuilder2.create>;
+import { XmlWriter } from './xml-writer.js';
 
 export const PREMIS_NS = 'http://www.loc.gov/premis/v3';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 /** Our extension inside eventDetailExtension: the program's exact argv and the end time. */
 export const AVPRES_PREMIS_NS = 'urn:x-avpres:premis-extension:1';
 const SCHEMA_LOCATION = `${PREMIS_NS} https://www.loc.gov/standards/premis/v3/premis-v3-0.xsd`;
@@ -26,37 +16,70 @@ const SCHEMA_LOCATION = `${PREMIS_NS} https://www.loc.gov/standards/premis/v3/pr
  * program. Element order follows premis-v3-0.xsd.
  */
 export function premisXml(run: RunInfo, events: readonly PreservationEvent[]): string {
-  const doc = xml().create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-  const root = doc
-    .ele(PREMIS_NS, 'premis:premis')
-    .att(XMLNS_NS, 'xmlns:xsi', XSI_NS)
-    .att(XMLNS_NS, 'xmlns:avpres', AVPRES_PREMIS_NS)
-    .att(XSI_NS, 'xsi:schemaLocation', SCHEMA_LOCATION)
-    .att('version', '3.0');
-
-  const agents = collectAgents(run, events);
-  for (const object of collectObjects(events)) writeObject(root, object);
-  for (const event of events) writeEvent(root, event, agents);
-  for (const agent of agents.values()) writeAgent(root, agent, run);
-  return doc.end({ prettyPrint: true }) + '\n';
+  const chunks: string[] = [];
+  for (const part of premisParts(run, events, (chunk) => chunks.push(chunk))) void part;
+  return chunks.join('');
 }
 
-/** premisXml written atomically (a reader never sees half a document). */
+/**
+ * premisXml streamed to a file, written atomically (a reader never sees half a document):
+ * a run of 20,000 events needs neither the whole text nor a document tree in memory.
+ */
 export async function writePremisXml(file: string, run: RunInfo, events: readonly PreservationEvent[]): Promise<void> {
-  await writeTextAtomic(file, premisXml(run, events));
+  await writeTextAtomic(file, async (write) => {
+    let pending: string[] = [];
+    let size = 0;
+    for (const part of premisParts(run, events, (chunk) => {
+      pending.push(chunk);
+      size += chunk.length;
+    })) {
+      void part;
+      if (size < FLUSH_CHARS) continue;
+      const text = pending.join('');
+      pending = [];
+      size = 0;
+      await write(text);
+    }
+    await write(pending.join(''));
+  });
 }
 
-function el(parent: XMLBuilder, name: string, text?: string): XMLBuilder {
-  const child = parent.ele(PREMIS_NS, `premis:${name}`);
-  if (text !== undefined) child.txt(text);
-  return child;
+/** Characters gathered before they are written out. */
+const FLUSH_CHARS = 1 << 20;
+
+/** Serialise the document into `out`, pausing (yield) after each object and event. */
+function* premisParts(run: RunInfo, events: readonly PreservationEvent[], out: (chunk: string) => void): Generator<void> {
+  const xml = new XmlWriter(out);
+  xml.start('premis:premis', {
+    'xmlns:premis': PREMIS_NS,
+    'xmlns:xsi': XSI_NS,
+    'xmlns:avpres': AVPRES_PREMIS_NS,
+    'xsi:schemaLocation': SCHEMA_LOCATION,
+    version: '3.0',
+  });
+  const agents = collectAgents(run, events);
+  for (const object of collectObjects(events)) {
+    writeObject(xml, object);
+    yield;
+  }
+  for (const event of events) {
+    writeEvent(xml, event, agents);
+    yield;
+  }
+  for (const agent of agents.values()) writeAgent(xml, agent, run);
+  xml.end();
+  out('\n');
 }
 
-function identifier(parent: XMLBuilder, element: string, prefix: string, type: string, value: string): XMLBuilder {
-  const id = el(parent, element);
-  el(id, `${prefix}Type`, type);
-  el(id, `${prefix}Value`, value);
-  return id;
+const el = (xml: XmlWriter, name: string, text: string, attributes?: Record<string, string>) => xml.leaf(`premis:${name}`, text, attributes);
+const open = (xml: XmlWriter, name: string, attributes?: Record<string, string>) => xml.start(`premis:${name}`, attributes);
+
+/** An identifier element (type and value), left open for what else it holds. */
+function identifier(xml: XmlWriter, element: string, prefix: string, type: string, value: string): XmlWriter {
+  open(xml, element);
+  el(xml, `${prefix}Type`, type);
+  el(xml, `${prefix}Value`, value);
+  return xml;
 }
 
 interface ObjectRecord {
@@ -86,22 +109,25 @@ function collectObjects(events: readonly PreservationEvent[]): ObjectRecord[] {
   return [...byPath.values()];
 }
 
-function writeObject(root: XMLBuilder, object: ObjectRecord): void {
-  const node = el(root, 'object').att(XSI_NS, 'xsi:type', 'premis:file');
-  identifier(node, 'objectIdentifier', 'objectIdentifier', 'filepath', object.path);
-  const chars = el(node, 'objectCharacteristics');
-  el(chars, 'compositionLevel', '0');
+function writeObject(xml: XmlWriter, object: ObjectRecord): void {
+  open(xml, 'object', { 'xsi:type': 'premis:file' });
+  identifier(xml, 'objectIdentifier', 'objectIdentifier', 'filepath', object.path).close();
+  open(xml, 'objectCharacteristics');
+  el(xml, 'compositionLevel', '0');
   for (const [algorithm, digest] of Object.entries(object.hashes)) {
-    const fixity = el(chars, 'fixity');
-    el(fixity, 'messageDigestAlgorithm', digestAlgorithmLabel(algorithm));
-    el(fixity, 'messageDigest', digest);
+    open(xml, 'fixity');
+    el(xml, 'messageDigestAlgorithm', digestAlgorithmLabel(algorithm));
+    el(xml, 'messageDigest', digest);
+    xml.close();
   }
-  if (object.size !== undefined) el(chars, 'size', String(object.size));
+  if (object.size !== undefined) el(xml, 'size', String(object.size));
   // format is required by the schema; "unidentified" is the honest value when no tool named it.
-  const designation = el(el(chars, 'format'), 'formatDesignation');
-  el(designation, 'formatName', object.format ?? 'unidentified');
-  el(node, 'originalName', object.path.split('/').pop() ?? object.path);
-  for (const id of object.eventIds) identifier(node, 'linkingEventIdentifier', 'linkingEventIdentifier', 'UUID', id);
+  open(open(xml, 'format'), 'formatDesignation');
+  el(xml, 'formatName', object.format ?? 'unidentified');
+  xml.close().close().close(); // formatDesignation, format, objectCharacteristics
+  el(xml, 'originalName', object.path.split('/').pop() ?? object.path);
+  for (const id of object.eventIds) identifier(xml, 'linkingEventIdentifier', 'linkingEventIdentifier', 'UUID', id).close();
+  xml.close();
 }
 
 interface AgentRecord {
@@ -133,51 +159,52 @@ function collectAgents(run: RunInfo, events: readonly PreservationEvent[]): Map<
   return agents;
 }
 
-function writeEvent(root: XMLBuilder, event: PreservationEvent, agents: Map<string, AgentRecord>): void {
-  const node = el(root, 'event');
-  identifier(node, 'eventIdentifier', 'eventIdentifier', 'UUID', event.id);
-  el(node, 'eventType', event.type)
-    .att('authority', 'eventType')
-    .att('authorityURI', EVENT_TYPE_AUTHORITY)
-    .att('valueURI', eventTypeUri(event.type));
-  el(node, 'eventDateTime', event.start);
-  const detail = el(node, 'eventDetailInformation');
+function writeEvent(xml: XmlWriter, event: PreservationEvent, agents: Map<string, AgentRecord>): void {
+  open(xml, 'event');
+  identifier(xml, 'eventIdentifier', 'eventIdentifier', 'UUID', event.id).close();
+  el(xml, 'eventType', event.type, { authority: 'eventType', authorityURI: EVENT_TYPE_AUTHORITY, valueURI: eventTypeUri(event.type) });
+  el(xml, 'eventDateTime', event.start);
+  open(xml, 'eventDetailInformation');
   const program = event.program ? ` with ${event.program.program} ${event.program.version}: ${quoteArgs([event.program.path, ...event.program.args])}` : '';
-  el(detail, 'eventDetail', `${event.detail}${program}`);
-  const extension = el(detail, 'eventDetailExtension');
-  extension.ele(AVPRES_PREMIS_NS, 'avpres:endDateTime').txt(event.end);
+  el(xml, 'eventDetail', `${event.detail}${program}`);
+  open(xml, 'eventDetailExtension');
+  xml.leaf('avpres:endDateTime', event.end);
   if (event.program) {
     // Each argument as its own element: the argv survives exactly (spaces, quotes, unicode).
-    const p = extension
-      .ele(AVPRES_PREMIS_NS, 'avpres:program')
-      .att('name', event.program.program)
-      .att('version', event.program.version)
-      .att('path', event.program.path);
-    for (const arg of event.program.args) p.ele(AVPRES_PREMIS_NS, 'avpres:argument').txt(arg);
+    xml.start('avpres:program', { name: event.program.program, version: event.program.version, path: event.program.path });
+    for (const arg of event.program.args) xml.leaf('avpres:argument', arg);
+    xml.close();
   }
-  const outcome = el(node, 'eventOutcomeInformation');
-  el(outcome, 'eventOutcome', event.outcome).att('valueURI', eventOutcomeUri(event.outcome));
-  el(el(outcome, 'eventOutcomeDetail'), 'eventOutcomeDetailNote', event.detail);
+  xml.close().close(); // eventDetailExtension, eventDetailInformation
+  open(xml, 'eventOutcomeInformation');
+  el(xml, 'eventOutcome', event.outcome, { valueURI: eventOutcomeUri(event.outcome) });
+  open(xml, 'eventOutcomeDetail');
+  el(xml, 'eventOutcomeDetailNote', event.detail);
+  xml.close().close(); // eventOutcomeDetail, eventOutcomeInformation
   for (const agent of event.agents) {
     const record = agents.get(agentKey(agent));
     if (!record) continue;
-    const link = identifier(node, 'linkingAgentIdentifier', 'linkingAgentIdentifier', 'local', record.key);
-    el(link, 'linkingAgentRole', agent.role === 'person' ? 'implementer' : 'executing program');
+    identifier(xml, 'linkingAgentIdentifier', 'linkingAgentIdentifier', 'local', record.key);
+    el(xml, 'linkingAgentRole', agent.role === 'person' ? 'implementer' : 'executing program');
+    xml.close();
   }
-  for (const object of event.objects) writeLinkingObject(node, object);
+  for (const object of event.objects) writeLinkingObject(xml, object);
+  xml.close();
 }
 
-function writeLinkingObject(node: XMLBuilder, object: EventObject): void {
-  const link = identifier(node, 'linkingObjectIdentifier', 'linkingObjectIdentifier', 'filepath', object.path);
-  if (object.role) el(link, 'linkingObjectRole', object.role === 'source' ? 'source' : 'outcome');
+function writeLinkingObject(xml: XmlWriter, object: EventObject): void {
+  identifier(xml, 'linkingObjectIdentifier', 'linkingObjectIdentifier', 'filepath', object.path);
+  if (object.role) el(xml, 'linkingObjectRole', object.role === 'source' ? 'source' : 'outcome');
+  xml.close();
 }
 
-function writeAgent(root: XMLBuilder, record: AgentRecord, run: RunInfo): void {
-  const node = el(root, 'agent');
-  identifier(node, 'agentIdentifier', 'agentIdentifier', 'local', record.key);
-  el(node, 'agentName', record.agent.name);
-  el(node, 'agentType', record.agent.role);
-  if (record.agent.version) el(node, 'agentVersion', record.agent.version);
-  if (record.isRunTool) el(node, 'agentNote', `command line: ${quoteArgs(run.commandLine)}; run started ${run.start}`);
-  if (record.path) el(node, 'agentNote', `executable: ${record.path}`);
+function writeAgent(xml: XmlWriter, record: AgentRecord, run: RunInfo): void {
+  open(xml, 'agent');
+  identifier(xml, 'agentIdentifier', 'agentIdentifier', 'local', record.key).close();
+  el(xml, 'agentName', record.agent.name);
+  el(xml, 'agentType', record.agent.role);
+  if (record.agent.version) el(xml, 'agentVersion', record.agent.version);
+  if (record.isRunTool) el(xml, 'agentNote', `command line: ${quoteArgs(run.commandLine)}; run started ${run.start}`);
+  if (record.path) el(xml, 'agentNote', `executable: ${record.path}`);
+  xml.close();
 }
