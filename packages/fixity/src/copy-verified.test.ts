@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { mkdtemp, open, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFileSync, constants, openSync } from 'node:fs';
+import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { InputError, InterruptedError, VerificationError } from '@avpres/core';
 import { copyFileVerified, fileMatches } from './copy-verified.js';
 import { hashBuffer } from './hash.js';
@@ -84,6 +85,40 @@ describe('copyFileVerified', () => {
     await expect(attempt).rejects.toThrow(/growing\.mov changed while it was being copied/);
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     expect(await readdir(dir)).toEqual(['growing.mov']);
+  });
+
+  it('refuses a small source that grows while its one thread copies it, leaving nothing', async () => {
+    const dir = await workDir();
+    const src = join(dir, 'growing.wav');
+    // Small, so one thread copies it whole and stats the source before and after, both before
+    // beforeVerify runs; but several times a pipe's buffer (16 pages: 64 KiB, 1 MiB at most).
+    const data = pattern(4 * 1024 * 1024);
+    await writeFile(src, data);
+    const dst = join(dir, 'copy.wav');
+    const partial = `${dst}.partial`;
+    // The window between the two stats: a FIFO under the partial's name holds the thread's
+    // writes until this test reads them, so its first bytes arrive long before the last are
+    // written. Opened read-write and non-blocking, so nothing here waits for the other end.
+    execFileSync('mkfifo', [partial]);
+    const fifo = new Socket({ fd: openSync(partial, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
+    onTestFinished(() => void fifo.destroy());
+    let grown = false;
+    fifo.on('data', () => {
+      if (!grown) appendFileSync(src, 'more');
+      grown = true;
+    });
+    const attempt = copyFileVerified(src, dst, {
+      // The thread has written all it read: put its bytes in a regular file for the re-read,
+      // so the change is the only thing wrong with this copy.
+      beforeVerify: async (file) => {
+        await rm(file);
+        await writeFile(file, data);
+      },
+    });
+    await expect(attempt).rejects.toThrow(`${src} changed while it was being copied`);
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    expect(grown).toBe(true);
+    expect(await readdir(dir)).toEqual(['growing.wav']);
   });
 
   it('checks an expected hash', async () => {
