@@ -8,6 +8,7 @@ import {
   fsError,
   fsyncDir,
   hashFile,
+  pathExists,
   sharedHashPool,
   SyncGroup,
   type HashPool,
@@ -86,7 +87,7 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   );
 
   // Into a new folder every file is new: no need to look for each one.
-  const fresh = scan.kind === 'folder' && !(await exists(paths.target));
+  const fresh = scan.kind === 'folder' && !(await pathExists(paths.target));
   const missing = fresh ? scan.files.map(() => true) : await Promise.all(scan.files.map((f) => lstat(join(paths.manifestRoot, f.rel)).then(() => false, () => true)));
   const newBytes = scan.files.reduce((n, f, i) => n + (missing[i] ? f.size : 0), 0);
   const space = await checkFreeSpace(options.destination, newBytes);
@@ -303,11 +304,4 @@ export function verifyAlgorithmOf(options: Pick<CopyitOptions, 'algorithm' | 've
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
 }

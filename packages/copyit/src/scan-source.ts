@@ -63,7 +63,7 @@ export async function scanSource(path: string, signal?: AbortSignal): Promise<So
       const entries = await readdir(abs, { withFileTypes: true });
       entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
       // The files of a folder are looked at all at once (stat and access through the thread
-      // pool), in order afterwards: one at a time, 2,000 files took 0.32 s, at once 0.06 s.
+      // pool), in order afterwards: the scan of 2,000 files went from 0.22 s to 0.13 s.
       const looked = await Promise.all(entries.map((entry) => (entry.isDirectory() || isJunk(entry.name) ? undefined : lookAt(entry, join(abs, entry.name)))));
       for (const [i, entry] of entries.entries()) {
         const childAbs = join(abs, entry.name);

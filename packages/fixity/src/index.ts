@@ -51,3 +51,4 @@ export { HashPool, sharedHashPool } from './hash-pool.js';
 export { CopyLanes, sharedCopyLanes } from './copy-lanes.js';
 export { SyncGroup } from './sync-group.js';
 export { readBuffer } from './read-buffer.js';
+export { pathExists } from './path-exists.js';

@@ -1,7 +1,7 @@
-import { access, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { eachInput, EnvironmentError, UsageError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
-import { formatManifest, partialPath, renameIntoPlace } from '@avpres/fixity';
+import { formatManifest, partialPath, pathExists, renameIntoPlace } from '@avpres/fixity';
 import { buildSip, choosePackage } from '@avpres/sip';
 import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
 import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
@@ -61,13 +61,6 @@ export async function seq2ffv1(options: Seq2ffv1Options, ctx: ToolContext): Prom
     name: (folder) => folder,
     onFailure: (folder, error) => ctx.logger.error(error instanceof Error ? error.message : String(error)),
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**
@@ -143,7 +136,7 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
   if (seq.gaps.length > 0) ctx.logger.warn(`${seq.folder}: gaps accepted and recorded: ${seq.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`);
   if (seq.ignored.length > 0) ctx.logger.warn(`${seq.folder}: not part of the sequence, not in the MKV: ${seq.ignored.slice(0, 5).join(', ')}${seq.ignored.length > 5 ? ', ...' : ''}`);
 
-  if (!options.force && (await exists(paths.mkv)) && (await exists(paths.sourceManifest))) {
+  if (!options.force && (await pathExists(paths.mkv)) && (await pathExists(paths.sourceManifest))) {
     ctx.logger.info(`${paths.mkv} exists with its manifest: skipped (--force to redo)`);
     return { input: folder, status: 'skipped', exitCode: 0, reason: 'outputs exist (--force to redo)', outputs: [] };
   }
