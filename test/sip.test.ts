@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { create } from 'xmlbuilder2';
@@ -273,6 +274,34 @@ describe('avpres sip options and refusals', () => {
     expect(JSON.parse(forced.stdout).inputs[0]).toMatchObject({ status: 'done', details: { uuid } });
     expect(readdirSync(join(out, 'oe10')).sort()).toEqual([uuid, `${uuid}_manifest.md5`]);
     expect((await avpres(['validate', packageDir])).exitCode).toBe(0);
+  });
+
+  it('a re-run finds the UUID a previous version recorded in its own state format; a contradicting --uuid is refused', async () => {
+    const out = join(work.dir, 'older state');
+    const args = ['sip', '-i', small, '-o', out, '--oe', 'oe11', '--json'];
+    const first = await avpres(args);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const { uuid } = JSON.parse(first.stdout).inputs[0].details;
+    // What a previous version left beside its package: its own state format, in a file named
+    // by a digest of the job (sources with size and mtime, oe, layout, link).
+    await rm(join(out, '.avpres-state'), { recursive: true });
+    const sources = [[small, statSync(small).size, statSync(small).mtimeMs]];
+    const digest = createHash('sha256').update(JSON.stringify({ sources, oe: 'oe11', layout: 'ifi', link: false })).digest('hex').slice(0, 32);
+    const stateFile = join(out, '.avpres-state', 'sip', `${digest}.json`);
+    await mkdir(dirname(stateFile), { recursive: true });
+    await writeFile(stateFile, JSON.stringify({ oe: 'oe11', uuid, layout: 'ifi', sources }, null, 2) + '\n');
+
+    const again = await avpres(args);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', details: { uuid } });
+    expect(readdirSync(join(out, 'oe11')).sort()).toEqual([uuid, `${uuid}_manifest.md5`]);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ oe: 'oe11', uuid, identity: { sources, layout: 'ifi', link: false } });
+    // Another UUID for the same job would be a second package of the same source.
+    const other = '0e8f5c2a-3b1d-4c6e-9f7a-1b2c3d4e5f61';
+    const refused = await avpres([...args, '--uuid', other]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`already packaged as oe11/${uuid}; --uuid ${other} would make a second package`);
+    expect(readdirSync(join(out, 'oe11')).sort()).toEqual([uuid, `${uuid}_manifest.md5`]);
   });
 
   it('a missing input: exit 2, a one-line error naming it, and no package', async () => {

@@ -7,7 +7,7 @@ import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
 import { byteProgress } from './byte-progress.js';
 import { chunkSizeFor } from './chunk-size.js';
-import { checkOeNumber, packageUuid } from './identifiers.js';
+import { checkOeNumber, packageUuid, uuidInUse } from './identifiers.js';
 import { IFI_MANIFEST_SUFFIX, type PackageLayout } from './locate-package.js';
 import { writeMediainfoSidecar, writeMediatraceSidecar } from './mediainfo-sidecars.js';
 import { PACKAGE_FOLDERS } from './package-folders.js';
@@ -103,7 +103,7 @@ export async function buildSip(request: SipRequest): Promise<SipResult> {
 
   const existing = await exists(finalDir) || (layout === 'ifi' && (await exists(finalManifest)));
   if (existing && !request.replace) {
-    throw new UsageError(`${finalDir}: a package with this UUID already exists (give another --uuid, or --force to replace it)`);
+    throw uuidInUse(finalDir);
   }
   await mkdir(oeDir, { recursive: true });
   if (request.link) await checkSameFileSystem(plan, oeDir);

@@ -15,3 +15,8 @@ export function packageUuid(given?: string): string {
   }
   return given.toLowerCase();
 }
+
+/** A package under this UUID exists and is not the job's own: replaced only when asked. */
+export function uuidInUse(packageDir: string): UsageError {
+  return new UsageError(`${packageDir}: a package with this UUID already exists (give another --uuid, or --force to replace it)`);
+}

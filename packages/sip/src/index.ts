@@ -5,7 +5,7 @@ export type { PackageValidation, ValidateOptions } from './package-check.js';
 export { locatePackages, IFI_MANIFEST_SUFFIX, type LocatedPackage, type PackageLayout } from './locate-package.js';
 export { planSip, type SipPlan, type PlannedFile, type PlannedObject, type PlanRequest } from './sip-plan.js';
 export { checkOeNumber, packageUuid } from './identifiers.js';
-export { choosePackage, type PackageJob, type PackageJobRequest } from './package-job.js';
+export { choosePackage, type PackageJob, type PackageJobRequest, type PackageState } from './package-job.js';
 export { PACKAGE_FOLDERS } from './package-folders.js';
 export { byteProgress } from './byte-progress.js';
 export {

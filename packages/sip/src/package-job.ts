@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '@avpres/core';
 import { writeFileAtomic } from '@avpres/fixity';
 import type { Logger } from '@avpres/log';
-import { packageUuid } from './identifiers.js';
+import { packageUuid, uuidInUse } from './identifiers.js';
 import { validatePackage } from './validate-package.js';
 
 export interface PackageJobRequest {
@@ -24,6 +24,12 @@ export interface PackageJobRequest {
   label: string;
   logger: Logger;
   signal?: AbortSignal | undefined;
+  /**
+   * Reads a state file in the format an older version wrote at the same place, as a
+   * PackageState (undefined when it is not one): archives re-run jobs on outputs made by
+   * the previous version, and such a re-run must keep its UUID. The new state replaces it.
+   */
+  olderState?: ((json: unknown) => PackageState | undefined) | undefined;
 }
 
 export interface PackageJob {
@@ -35,7 +41,8 @@ export interface PackageJob {
   replace: boolean;
 }
 
-interface State {
+/** What a job's state file records. */
+export interface PackageState {
   oe: string;
   uuid: string;
   identity: unknown;
@@ -44,12 +51,13 @@ interface State {
 /**
  * Which package a job builds: a re-run of the same job (same oe, same identity) reuses
  * the earlier UUID, so it never makes a second package of the same source; a valid
- * package already in place is left alone unless `force`. The choice is written down
- * before the package is built, so an interrupted run is resumed under the same UUID.
+ * package already in place is left alone unless `force`, and another job's package under
+ * a UUID asked for is never replaced without `force`. The choice is written down before
+ * the package is built, so an interrupted run is resumed under the same UUID.
  */
 export async function choosePackage(request: PackageJobRequest): Promise<PackageJob> {
   const stateFile = join(request.outputDir, '.avpres-state', request.tool, `${request.key}.json`);
-  const previous = await readState(stateFile);
+  const previous = await readState(stateFile, request.olderState);
   const same = previous !== undefined && previous.oe === request.oe && isDeepStrictEqual(previous.identity, request.identity);
   if (request.uuid !== undefined && same && previous.uuid !== request.uuid.toLowerCase()) {
     throw new InputError(`${request.label}: already packaged as ${previous.oe}/${previous.uuid}; --uuid ${request.uuid} would make a second package`, {
@@ -58,22 +66,31 @@ export async function choosePackage(request: PackageJobRequest): Promise<Package
   }
   const uuid = same ? previous.uuid : packageUuid(request.uuid);
   const packageDir = join(request.outputDir, request.oe, uuid);
-  if (same && !request.force && existsSync(packageDir)) {
-    const check = await validatePackage(packageDir, request.signal ? { signal: request.signal } : {});
-    if (check.valid) return { uuid, packageDir, skipReason: `already packaged and valid: ${packageDir}`, replace: false };
-    request.logger.warn(`${request.label}: package ${packageDir} does not validate (${check.problems.join('; ')}); rebuilding it`);
-  }
+  const inPlace = existsSync(packageDir);
+  // Checked before the state is written: it must never claim another job's package.
+  if (inPlace && !same && !request.force) throw uuidInUse(packageDir);
+  // Written on a skip too: that turns a state in an older format into this one.
   if (!request.dryRun) {
     await mkdir(dirname(stateFile), { recursive: true });
-    await writeFileAtomic(stateFile, JSON.stringify({ oe: request.oe, uuid, identity: request.identity } satisfies State, null, 2) + '\n');
+    await writeFileAtomic(stateFile, JSON.stringify({ oe: request.oe, uuid, identity: request.identity } satisfies PackageState, null, 2) + '\n');
   }
-  return { uuid, packageDir, replace: existsSync(packageDir) };
+  if (same && !request.force && inPlace) {
+    const check = await validatePackage(packageDir, request.signal ? { signal: request.signal } : {});
+    if (check.valid) return { uuid, packageDir, skipReason: `already packaged and valid: ${packageDir}`, replace: false };
+    const n = check.problems.length;
+    request.logger.warn(`${request.label}: package ${packageDir} does not validate (${n} problem${n === 1 ? '' : 's'}, the first: ${check.problems[0]}); rebuilding it with the same UUID`);
+  }
+  return { uuid, packageDir, replace: inPlace };
 }
 
-async function readState(file: string): Promise<State | undefined> {
+async function readState(file: string, older: PackageJobRequest['olderState']): Promise<PackageState | undefined> {
+  let json: unknown;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as State;
+    json = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     return undefined; // none yet, or unreadable: a fresh job
   }
+  const state = typeof json === 'object' && json !== null ? (json as Partial<PackageState>) : {};
+  if (typeof state.oe === 'string' && typeof state.uuid === 'string' && 'identity' in state) return state as PackageState;
+  return older?.(json);
 }

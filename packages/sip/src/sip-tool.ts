@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InterruptedError, UsageError, failedResult, type InputResult } from '@avpres/core';
+import { InterruptedError, failedResult, type InputResult } from '@avpres/core';
 import type { ToolContext } from '@avpres/media';
 import { buildSip } from './build-sip.js';
-import { checkOeNumber, packageUuid } from './identifiers.js';
+import { checkOeNumber } from './identifiers.js';
 import type { PackageLayout } from './locate-package.js';
+import { choosePackage, type PackageState } from './package-job.js';
 import { planSip, type SipPlan } from './sip-plan.js';
-import { readSipState, sipStateFile, writeSipState } from './sip-state.js';
-import { validatePackage } from './validate-package.js';
 
 /** `avpres sip` options, already checked by the CLI. */
 export interface SipOptions {
@@ -32,27 +32,25 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
   try {
     const plan = await planSip({ objects: options.inputs.map((path) => ({ path })), supplemental: options.supplemental, cwd: ctx.cwd, signal: ctx.signal });
     if (ctx.dryRun) return [dryRun(options, ctx, input, plan)];
-    const state = await sipStateFile(options.outputDir, plan, { oe: options.oe, layout: options.layout, link: options.link });
-    const previous = await readSipState(state.path);
-    const uuid = options.uuid ?? previous?.uuid ?? packageUuid();
-    const packageDir = join(options.outputDir, options.oe, uuid);
-    const ours = previous?.uuid === uuid;
-    let replace = options.replace;
-    if (existsSync(packageDir) && ours && !options.replace) {
-      const check = await validatePackage(packageDir, { signal: ctx.signal });
-      if (check.valid) {
-        const reason = `already packaged and valid: ${packageDir} (--force rebuilds it)`;
-        ctx.logger.info(`${input}: ${reason}`);
-        return [{ input, status: 'skipped', exitCode: 0, reason, outputs: [], details: { packageDir, uuid, layout: options.layout } }];
-      }
-      const n = check.problems.length;
-      ctx.logger.warn(`${packageDir} does not validate (${n} problem${n === 1 ? '' : 's'}, the first: ${check.problems[0]}); rebuilding it with the same UUID`);
-      replace = true;
-    } else if (existsSync(packageDir) && !ours && !options.replace) {
-      throw new UsageError(`${packageDir}: a package with this UUID already exists (give another --uuid, or --force to replace it)`);
+    const job = await sipJob(plan, options);
+    const chosen = await choosePackage({
+      outputDir: options.outputDir,
+      tool: 'sip',
+      ...job,
+      oe: options.oe,
+      uuid: options.uuid,
+      force: options.replace,
+      dryRun: false,
+      label: input,
+      logger: ctx.logger,
+      signal: ctx.signal,
+    });
+    const { uuid } = chosen;
+    if (chosen.skipReason) {
+      const reason = `${chosen.skipReason} (--force rebuilds it)`;
+      ctx.logger.info(`${input}: ${reason}`);
+      return [{ input, status: 'skipped', exitCode: 0, reason, outputs: [], details: { packageDir: chosen.packageDir, uuid, layout: options.layout } }];
     }
-    // Recorded before building, so an interrupted run's retry reuses the UUID.
-    await writeSipState(state.path, { oe: options.oe, uuid, layout: options.layout, sources: state.sources });
     const result = await buildSip({
       outputDir: options.outputDir,
       oe: options.oe,
@@ -61,7 +59,7 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
       objects: options.inputs.map((path) => ({ path })),
       supplemental: options.supplemental,
       link: options.link,
-      replace,
+      replace: chosen.replace,
       logger: ctx.logger,
       signal: ctx.signal,
       cwd: ctx.cwd,
@@ -83,6 +81,29 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
     ctx.logger.error(error instanceof Error ? error.message : String(error));
     return [failedResult(input, error)];
   }
+}
+
+/**
+ * The job: its sources (path, size, mtime, supplemental files too), layout and link mode.
+ * Its state file is named by a digest of these and the oe number, as `avpres sip` has
+ * always named it, so a state an older version wrote is found (see olderSipState).
+ */
+async function sipJob(plan: SipPlan, options: SipOptions) {
+  const sources: Array<[path: string, size: number, mtimeMs: number]> = [];
+  for (const f of plan.files) sources.push([f.source, f.size, (await stat(f.source)).mtimeMs]);
+  const { oe, layout, link } = options;
+  const key = createHash('sha256').update(JSON.stringify({ sources, oe, layout, link })).digest('hex').slice(0, 32);
+  return { key, identity: { sources, layout, link }, olderState: (json: unknown) => olderSipState(json, link) };
+}
+
+/**
+ * The state `avpres sip` wrote before it used choosePackage: { oe, uuid, layout, sources }.
+ * It did not record the link mode, but its file name (the digest) includes it.
+ */
+function olderSipState(json: unknown, link: boolean): PackageState | undefined {
+  const old = json as Partial<{ oe: string; uuid: string; layout: PackageLayout; sources: unknown }> | null;
+  if (typeof old?.oe !== 'string' || typeof old.uuid !== 'string' || !Array.isArray(old.sources)) return undefined;
+  return { oe: old.oe, uuid: old.uuid, identity: { sources: old.sources, layout: old.layout, link } };
 }
 
 function dryRun(options: SipOptions, ctx: ToolContext, input: string, plan: SipPlan): InputResult {
