@@ -1,6 +1,6 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mediaInfoFactory from 'mediainfo.js';
@@ -177,6 +177,31 @@ describe('avpres normalise --sip', () => {
     const again = await avpres(['normalise', '-i', source, '-o', out, '--sip', '--oe', 'oe4321', '--json']);
     expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped' });
     expect(await readdir(join(out, 'oe4321'))).toEqual([uuid, `${uuid}_manifest.md5`].sort());
+  });
+
+  it('a re-run finds the UUID a previous version recorded in its own state format, and makes no second package', async () => {
+    const folder = join(work.dir, 'older state in');
+    await mkdir(join(folder, 'reel 2'), { recursive: true });
+    const source = join(folder, 'reel 2', 'tape 7.mov');
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 1 }, source);
+    const out = join(work.dir, 'older state out');
+    const args = ['normalise', '-i', folder, '-o', out, '--sip', '--oe', 'oe55', '--json'];
+    const first = await avpres(args);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const { uuid } = JSON.parse(first.stdout).inputs[0].details;
+    // What a previous version left beside its package: its own state format, one file per source.
+    await rm(join(out, '.avpres-state'), { recursive: true });
+    const stateFile = join(out, '.avpres-state', 'normalise', 'reel 2', 'tape 7.json');
+    await mkdir(dirname(stateFile), { recursive: true });
+    const { size, mtimeMs } = await stat(source);
+    await writeFile(stateFile, JSON.stringify({ source: { path: source, size, mtimeMs }, oe: 'oe55', uuid, slices: null }, null, 2) + '\n');
+
+    const again = await avpres(args);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: `already packaged and valid: ${join(out, 'oe55', uuid)}` });
+    expect(await readdir(join(out, 'oe55'))).toEqual([uuid, `${uuid}_manifest.md5`].sort());
+    // Written again in the current format, which the next run reads.
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ oe: 'oe55', uuid, identity: { size, mtimeMs, slices: null } });
   });
 
   it('refuses --sip without a well-formed --oe (exit 2)', async () => {

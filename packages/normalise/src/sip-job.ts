@@ -1,59 +1,40 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { InputError, VerificationError, type InputResult } from '@avpres/core';
-import { writeFileAtomic } from '@avpres/fixity';
-import { buildSip, packageUuid, validatePackage } from '@avpres/sip';
+import { VerificationError, type InputResult } from '@avpres/core';
+import { buildSip, choosePackage, type PackageState } from '@avpres/sip';
 import type { SourceFile } from './find-inputs.js';
 import { jobPaths } from './job-paths.js';
 import { normaliseFile, type JobEnv } from './normalise-file.js';
-import { readableSource, type SourceIdentity } from './preflight.js';
-
-/** Which package a source went into: written before the package is built, so a re-run reuses its UUID. */
-interface SipState {
-  source: SourceIdentity;
-  oe: string;
-  uuid: string;
-  slices: number | null;
-}
+import { readableSource } from './preflight.js';
 
 /**
  * Normalise one capture into an IFI SIP: the job runs in a work folder, then the SIP builder
- * hard-links the MKV into objects/ and puts sidecars in metadata/ and logs in logs/.
+ * hard-links the MKV into objects/ and puts sidecars in metadata/ and logs in logs/. A re-run
+ * of the same source (size, mtime, slices) reuses its package's UUID (see choosePackage).
  */
 export async function normaliseIntoSip(source: SourceFile, env: JobEnv): Promise<InputResult> {
   const { ctx, options } = env;
   const sip = options.sip!;
-  const stateFile = join(options.outputDir, '.avpres-state', 'normalise', source.relativeDir, `${source.stem}.json`);
-  const identity = await readableSource(source.path);
-  const previous = await readState(stateFile);
-  const sameSource =
-    previous !== undefined &&
-    previous.oe === sip.oe &&
-    previous.source.size === identity.size &&
-    previous.source.mtimeMs === identity.mtimeMs &&
-    previous.slices === (options.slices ?? null);
-  if (sip.uuid !== undefined && sameSource && previous.uuid !== sip.uuid.toLowerCase()) {
-    throw new InputError(`${source.path}: already packaged as ${previous.oe}/${previous.uuid}; --uuid ${sip.uuid} would make a second package`, { file: source.path });
+  const chosen = await choosePackage({
+    outputDir: options.outputDir,
+    tool: 'normalise',
+    key: join(source.relativeDir, source.stem),
+    oe: sip.oe,
+    uuid: sip.uuid,
+    identity: jobIdentity(await readableSource(source.path), options.slices ?? null),
+    olderState,
+    force: options.force,
+    dryRun: ctx.dryRun,
+    label: source.path,
+    logger: ctx.logger,
+    signal: ctx.signal,
+  });
+  if (chosen.skipReason) {
+    ctx.logger.info(`${source.path}: ${chosen.skipReason}; skipped (use --force to redo)`);
+    return { input: source.path, status: 'skipped', exitCode: 0, reason: chosen.skipReason, outputs: [] };
   }
-  const uuid = sameSource ? previous.uuid : packageUuid(sip.uuid);
-  const packageDir = join(options.outputDir, sip.oe, uuid);
-
-  if (sameSource && !options.force && existsSync(packageDir)) {
-    const check = await validatePackage(packageDir, { signal: ctx.signal });
-    if (check.valid) {
-      const reason = `already packaged and valid: ${packageDir}`;
-      ctx.logger.info(`${source.path}: ${reason}; skipped (use --force to redo)`);
-      return { input: source.path, status: 'skipped', exitCode: 0, reason, outputs: [] };
-    }
-    ctx.logger.warn(`${source.path}: package ${packageDir} does not validate (${check.problems.join('; ')}); rebuilding it`);
-  }
-
+  const { uuid } = chosen;
   const work = join(options.outputDir, '.avpres-work', uuid);
-  if (!ctx.dryRun) {
-    await mkdir(join(options.outputDir, '.avpres-state', 'normalise', source.relativeDir), { recursive: true });
-    await writeFileAtomic(stateFile, JSON.stringify({ source: identity, oe: sip.oe, uuid, slices: options.slices ?? null } satisfies SipState, null, 2) + '\n');
-  }
   const firstEvent = ctx.logger.recordedEvents.length;
   let job: InputResult;
   try {
@@ -84,7 +65,7 @@ export async function normaliseIntoSip(source: SourceFile, env: JobEnv): Promise
     premis: { run: ctx.logger.run, events: ctx.logger.recordedEvents.slice(firstEvent) },
     logger: ctx.logger,
     signal: ctx.signal,
-    replace: existsSync(packageDir),
+    replace: chosen.replace,
     cwd: ctx.cwd,
     env: ctx.env,
   });
@@ -94,10 +75,14 @@ export async function normaliseIntoSip(source: SourceFile, env: JobEnv): Promise
   return { ...job, outputs: built.outputs, details: { ...job.details, package: built.packageDir, uuid, oe: sip.oe } };
 }
 
-async function readState(file: string): Promise<SipState | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as SipState;
-  } catch {
-    return undefined;
-  }
+/** What makes a re-run the same job: the source unchanged, and the same slices. */
+function jobIdentity(source: { size: number; mtimeMs: number }, slices: number | null) {
+  return { size: source.size, mtimeMs: source.mtimeMs, slices };
+}
+
+/** The state normalise --sip wrote (same file) before it used choosePackage: { source, oe, uuid, slices }. */
+function olderState(json: unknown): PackageState | undefined {
+  const old = json as Partial<{ source: { size: number; mtimeMs: number }; oe: string; uuid: string; slices: number | null }> | null;
+  if (typeof old?.oe !== 'string' || typeof old.uuid !== 'string' || typeof old.source !== 'object' || old.source === null) return undefined;
+  return { oe: old.oe, uuid: old.uuid, identity: jobIdentity(old.source, old.slices ?? null) };
 }
