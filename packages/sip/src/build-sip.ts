@@ -1,7 +1,7 @@
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InterruptedError, UsageError, VerificationError, type OutputRecord } from '@avpres/core';
-import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, readManifest, SyncGroup, writeFileAtomic } from '@avpres/fixity';
+import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, pathExists, readManifest, SyncGroup, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, type LogRecord, type LogSink, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
 import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
@@ -101,7 +101,7 @@ export async function buildSip(request: SipRequest): Promise<SipResult> {
   const mediatrace = sidecarsWanted && request.env ? await resolveOptionalTool('mediainfo', { env: request.env, cwd: request.cwd ?? '/' }) : undefined;
   checkSidecarNames(plan, sidecarsWanted, Boolean(mediatrace));
 
-  const existing = await exists(finalDir) || (layout === 'ifi' && (await exists(finalManifest)));
+  const existing = await pathExists(finalDir) || (layout === 'ifi' && (await pathExists(finalManifest)));
   if (existing && !request.replace) {
     throw uuidInUse(finalDir);
   }
@@ -343,8 +343,8 @@ async function moveIntoPlace(
   if (replacing) {
     await rm(old, { recursive: true, force: true });
     await mkdir(old);
-    if (await exists(finalDir)) await rename(finalDir, join(old, uuid));
-    if (layout === 'ifi' && (await exists(finalManifest))) await rename(finalManifest, join(old, uuid + IFI_MANIFEST_SUFFIX));
+    if (await pathExists(finalDir)) await rename(finalDir, join(old, uuid));
+    if (layout === 'ifi' && (await pathExists(finalManifest))) await rename(finalManifest, join(old, uuid + IFI_MANIFEST_SUFFIX));
   }
   if (layout === 'ifi') {
     // Folder first, manifest last: a package without its manifest never looks finished.
@@ -394,8 +394,4 @@ async function checkSameFileSystem(plan: SipPlan, oeDir: string): Promise<void> 
       throw new EnvironmentError(`--link: ${f.source} is on another file system than ${oeDir}; hard links cannot cross file systems (leave out --link to copy)`, { file: f.source });
     }
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
 }
