@@ -27,20 +27,14 @@ export function premisXml(run: RunInfo, events: readonly PreservationEvent[]): s
  */
 export async function writePremisXml(file: string, run: RunInfo, events: readonly PreservationEvent[]): Promise<void> {
   await writeTextAtomic(file, async (write) => {
-    let pending: string[] = [];
-    let size = 0;
-    for (const part of premisParts(run, events, (chunk) => {
-      pending.push(chunk);
-      size += chunk.length;
-    })) {
+    let pending = '';
+    for (const part of premisParts(run, events, (chunk) => (pending += chunk))) {
       void part;
-      if (size < FLUSH_CHARS) continue;
-      const text = pending.join('');
-      pending = [];
-      size = 0;
-      await write(text);
+      if (pending.length < FLUSH_CHARS) continue;
+      await write(pending);
+      pending = '';
     }
-    await write(pending.join(''));
+    await write(pending);
   });
 }
 
