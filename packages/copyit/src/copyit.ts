@@ -9,6 +9,7 @@ import {
   fsyncDir,
   hashFile,
   pathExists,
+  Prefetcher,
   sharedHashPool,
   SyncGroup,
   type HashPool,
@@ -117,6 +118,10 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   const syncGroup = manySmall ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
+  // Many small files are read by several threads at once; one thread reading them in order
+  // just ahead puts their bytes in memory first (see Prefetcher). Only files not at the
+  // destination yet: a resumed run must not read what it will skip.
+  const prefetch = manySmall ? new Prefetcher(scan.files.filter((_, i) => missing[i]).map((f) => ({ path: f.abs, size: f.size }))) : undefined;
   try {
     await forEachConcurrently(scan.files, jobs, async (file, index) => {
       try {
@@ -126,11 +131,13 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
         logger.error(error instanceof Error ? error.message : String(error));
         outcomes[index] = { file, action: 'failed', error };
         progress.fileDone();
+      } finally {
+        if (missing[index]) prefetch?.consumed(file.size);
       }
     });
   } finally {
     progress.end();
-    await journal.close();
+    await Promise.all([journal.close(), prefetch?.close()]);
   }
   // The renames are durable once their folders are fsynced: once per folder, here.
   for (const dir of scan.kind === 'folder' ? scan.dirs : []) await fsyncDir(join(paths.manifestRoot, dir));

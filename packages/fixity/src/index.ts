@@ -52,3 +52,4 @@ export { CopyLanes, sharedCopyLanes } from './copy-lanes.js';
 export { SyncGroup } from './sync-group.js';
 export { readBuffer } from './read-buffer.js';
 export { pathExists } from './path-exists.js';
+export { Prefetcher } from './prefetch.js';

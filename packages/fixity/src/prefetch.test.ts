@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { Prefetcher } from './prefetch.js';
+
+// The prefetcher runs the built worker (dist/prefetch-worker.js): `npx tsc -b packages/fixity` first.
+// FIFOs stand in for files so the test sees when the prefetcher opens each one: a FIFO can
+// be opened for writing without blocking only once a reader has it open.
+
+/** Open `fifo` for writing once its reader (the prefetcher) has opened it; undefined if not within `ms`. */
+async function whenOpened(fifo: string, ms: number): Promise<number | undefined> {
+  for (const start = Date.now(); Date.now() - start < ms; await sleep(10)) {
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+    }
+  }
+  return undefined;
+}
+
+function feed(fd: number, bytes: number): void {
+  writeSync(fd, Buffer.alloc(bytes, 1));
+  closeSync(fd);
+}
+
+describe('Prefetcher', () => {
+  it('reads the files in order, no further ahead of the copy than it is allowed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-prefetch-'));
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    await writeFile(a, Buffer.alloc(10));
+    execFileSync('mkfifo', [b, c]);
+    const prefetch = new Prefetcher(
+      [a, b, c].map((path) => ({ path, size: 10 })),
+      15,
+    );
+    try {
+      // a read (10 bytes ahead, within 15): it goes on to b.
+      const fb = await whenOpened(b, 10_000);
+      expect(fb).toBeDefined();
+      feed(fb!, 10);
+      // Now 20 bytes ahead of a copy that has consumed nothing: it must not open c.
+      expect(await whenOpened(c, 300)).toBeUndefined();
+      prefetch.consumed(10); // 10 ahead: it may go on
+      const fc = await whenOpened(c, 10_000);
+      expect(fc).toBeDefined();
+      feed(fc!, 10);
+    } finally {
+      await prefetch.close();
+    }
+  });
+
+  it('passes over files it cannot read, and stops when closed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-prefetch-'));
+    const last = join(dir, 'last');
+    execFileSync('mkfifo', [last]);
+    const prefetch = new Prefetcher([{ path: join(dir, 'missing'), size: 5 }, { path: last, size: 5 }]);
+    const fd = await whenOpened(last, 10_000);
+    expect(fd).toBeDefined();
+    closeSync(fd!);
+    await prefetch.close();
+  });
+});
