@@ -118,26 +118,34 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   const syncGroup = manySmall ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
-  // Many small files are read by several threads at once; one thread reading them in order
-  // just ahead puts their bytes in memory first (see Prefetcher). Only files not at the
-  // destination yet: a resumed run must not read what it will skip.
-  const prefetch = manySmall ? new Prefetcher(scan.files.filter((_, i) => missing[i]).map((f) => ({ path: f.abs, size: f.size }))) : undefined;
+  // One thread reads the files to copy in order, ahead of the copy, which then finds its
+  // bytes in memory (see Prefetcher). Only files not at the destination yet: a resumed run
+  // must not read what it will skip.
+  const prefetch = new Prefetcher(scan.files.filter((_, i) => missing[i]).map((f) => ({ path: f.abs, size: f.size })));
   try {
     await forEachConcurrently(scan.files, jobs, async (file, index) => {
+      let copied = 0;
+      const onBytes = missing[index]
+        ? (n: number) => {
+            copied += n;
+            prefetch.consumed(n);
+          }
+        : undefined;
       try {
-        outcomes[index] = await copyFile(file, paths, journal, options, ctx, pool, progress, syncGroup);
+        outcomes[index] = await copyFile(file, paths, journal, options, ctx, pool, progress, { syncGroup, prefetch, onBytes });
       } catch (error) {
         if (error instanceof InterruptedError) throw error;
         logger.error(error instanceof Error ? error.message : String(error));
         outcomes[index] = { file, action: 'failed', error };
         progress.fileDone();
       } finally {
-        if (missing[index]) prefetch?.consumed(file.size);
+        // Skipped, or failed part-way: the prefetcher counts the file as passed all the same.
+        if (onBytes && copied < file.size) prefetch.consumed(file.size - copied);
       }
     });
   } finally {
     progress.end();
-    await Promise.all([journal.close(), prefetch?.close()]);
+    await Promise.all([journal.close(), prefetch.close()]);
   }
   // The renames are durable once their folders are fsynced: once per folder, here.
   for (const dir of scan.kind === 'folder' ? scan.dirs : []) await fsyncDir(join(paths.manifestRoot, dir));
@@ -153,7 +161,7 @@ async function copyFile(
   ctx: ToolContext,
   pool: HashPool,
   progress: CopyProgress,
-  syncGroup: SyncGroup | undefined,
+  { syncGroup, prefetch, onBytes }: { syncGroup: SyncGroup | undefined; prefetch: Prefetcher; onBytes: ((n: number) => void) | undefined },
 ): Promise<FileOutcome> {
   const { logger, signal } = ctx;
   const dst = join(paths.manifestRoot, file.rel);
@@ -180,6 +188,9 @@ async function copyFile(
       checkAlgorithm: check,
       sizeHint: file.size,
       signal,
+      ...(onBytes ? { onBytes } : {}),
+      // The disk reads the sources ahead first; the copy's own write-back waits meanwhile.
+      holdWriteBack: () => prefetch.reading,
       onVerifyBytes: (n) => progress.addBytes(n),
       ...(syncGroup ? { syncGroup } : {}),
       // Each folder is fsynced once when its files are in (see copyOne), not after every rename.

@@ -36,6 +36,11 @@ export interface CopyVerifiedOptions {
    */
   syncEvery?: number;
   /**
+   * While this returns true, the early write-back waits (a read-ahead of the source has the
+   * disk to itself: see Prefetcher.reading). The final flush never waits.
+   */
+  holdWriteBack?: () => boolean;
+  /**
    * Make the copy durable through this group flush (one syncfs for many files) rather
    * than its own fsync. The caller then fsyncs the destination folders once at the end.
    */
@@ -152,7 +157,7 @@ async function copyLarge(src: string, partial: string, lanes: CopyLanes, options
         options.onBytes?.(n);
         // Start writing back what is written so far, one request at a time, so the final
         // flush of a large copy has little left to do.
-        if (position - synced >= syncEvery && !early) {
+        if (position - synced >= syncEvery && !early && !options.holdWriteBack?.()) {
           synced = position;
           early = handle.datasync().finally(() => (early = undefined));
           early.catch(() => undefined);

@@ -1,30 +1,44 @@
 // The thread of a Prefetcher (prefetch.ts): reads each file to its end and forgets the bytes.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import type { PrefetchData } from './prefetch.js';
+import { CHANGES, READING, STOP, type PrefetchData } from './prefetch.js';
 import { readBuffer } from './read-buffer.js';
 
 const { shared, files, aheadBytes } = workerData as PrefetchData;
-const counts = new BigInt64Array(shared);
-const wake = new Int32Array(shared);
+const flags = new Int32Array(shared, 0, 4);
+const consumed = new BigInt64Array(shared, 16, 1);
 const buffer = readBuffer(256 * 1024);
-const stopped = () => Atomics.load(counts, 1) !== 0n;
+const stopped = () => Atomics.load(flags, STOP) !== 0;
 
-let read = 0;
+/** Bytes of the list passed so far (a file's listed size once it is done). */
+let done = 0;
+
+/** Wait while `ahead` bytes past the copy is too far; false once stopped. */
+function mayRead(ahead: number): boolean {
+  while (!stopped() && ahead - Number(Atomics.load(consumed, 0)) > aheadBytes) {
+    Atomics.store(flags, READING, 0);
+    // The copy's progress (or the stop) wakes this thread; the timeout covers a missed wake.
+    Atomics.wait(flags, CHANGES, Atomics.load(flags, CHANGES), 100);
+  }
+  Atomics.store(flags, READING, stopped() ? 0 : 1);
+  return !stopped();
+}
+
 for (const file of files) {
-  // Wait while far enough ahead; the copy's progress (or the stop) wakes this thread.
-  while (!stopped() && read - Number(Atomics.load(counts, 0)) > aheadBytes) Atomics.wait(wake, 0, Atomics.load(wake, 0), 100);
-  if (stopped()) break;
+  if (!mayRead(done)) break;
   try {
     const fd = openSync(file.path, 'r');
     try {
-      // Front to back from the descriptor's own position (no offsets: any file that reads, reads).
-      for (let n = 1; n > 0 && !stopped(); ) n = readSync(fd, buffer, 0, buffer.length, null);
+      // Front to back from the descriptor's own position (no offsets: any file that reads,
+      // reads), and within the window inside a large file too.
+      let position = 0;
+      for (let n = 1; n > 0 && mayRead(done + position); position += n) n = readSync(fd, buffer, 0, buffer.length, null);
     } finally {
       closeSync(fd);
     }
   } catch {
     // The copy reports what cannot be read.
   }
-  read += file.size;
+  done += file.size;
 }
+Atomics.store(flags, READING, 0);

@@ -44,7 +44,9 @@ describe('Prefetcher', () => {
       expect(fb).toBeDefined();
       feed(fb!, 10);
       // Now 20 bytes ahead of a copy that has consumed nothing: it must not open c.
-      expect(await whenOpened(c, 300)).toBeUndefined();
+      const early = await whenOpened(c, 300);
+      if (early !== undefined) closeSync(early); // (so a failure here does not leave its read hanging)
+      expect(early).toBeUndefined();
       prefetch.consumed(10); // 10 ahead: it may go on
       const fc = await whenOpened(c, 10_000);
       expect(fc).toBeDefined();
@@ -63,5 +65,43 @@ describe('Prefetcher', () => {
     expect(fd).toBeDefined();
     closeSync(fd!);
     await prefetch.close();
+  });
+
+  it('keeps within its distance inside a large file too, and says when it is reading', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-prefetch-'));
+    const big = join(dir, 'big');
+    execFileSync('mkfifo', [big]);
+    const size = 1024 * 1024;
+    const prefetch = new Prefetcher([{ path: big, size }], 300 * 1024);
+    let fd: number | undefined;
+    try {
+      fd = await whenOpened(big, 10_000);
+      expect(fd).toBeDefined();
+      // Offer it the whole "file": it takes about its distance (plus what the pipe holds), then stops.
+      let accepted = 0;
+      const offer = async (until: number, patienceMs: number) => {
+        for (let idle = 0; accepted < until && idle < patienceMs; ) {
+          try {
+            accepted += writeSync(fd!, Buffer.alloc(Math.min(64 * 1024, until - accepted), 1));
+            idle = 0;
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+            await sleep(20);
+            idle += 20;
+          }
+        }
+      };
+      await offer(size, 500);
+      expect(accepted).toBeGreaterThan(0);
+      expect(accepted).toBeLessThan(size);
+      expect(prefetch.reading).toBe(false);
+      prefetch.consumed(size); // the copy caught up: it reads the rest
+      await offer(size, 10_000);
+      expect(accepted).toBe(size);
+    } finally {
+      // Its read of the pipe ends once the writing end is closed (a thread blocked in a read cannot be stopped).
+      if (fd !== undefined) closeSync(fd);
+      await prefetch.close();
+    }
   });
 });
