@@ -1,7 +1,7 @@
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InterruptedError, UsageError, VerificationError, type OutputRecord } from '@avpres/core';
-import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, pathExists, readManifest, SyncGroup, writeFileAtomic } from '@avpres/fixity';
+import { copyFileVerified, forEachConcurrently, fsyncDir, hashBuffer, hashFile, pathExists, Prefetcher, readManifest, SyncGroup, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, type LogRecord, type LogSink, type Logger, type PreservationEvent, type RunInfo } from '@avpres/log';
 import { resolveOptionalTool } from '@avpres/media';
 import { parseBagManifest } from './bagit.js';
@@ -17,6 +17,9 @@ import { checkOutsideSources, planSip, type PlannedFile, type SipPlan } from './
 import { sidecarNames } from './sidecar-names.js';
 import { validateBag } from './validate-bag.js';
 import { validateIfi } from './validate-ifi.js';
+
+/** Small files copied at once into a package (the copy lanes' few threads take them in turn). */
+const SMALL_FILE_JOBS = 64;
 
 export interface SipRequest {
   /** The folder that holds oe folders: the package is `<outputDir>/<oe>/<uuid>`. */
@@ -188,9 +191,15 @@ async function packageFiles(
           ? `snapshot of ${what} into the package (md5 of the bytes written)`
           : `verified copy of ${what} into the package (md5, source read once, copy re-read)`;
       const event = logger.begin(linking ? 'message digest calculation' : 'replication', how);
-      const syncGroup = new SyncGroup(content);
+      // Many small files (a scan) go many at a time, made durable in groups of half of
+      // them; with two at a time a group never filled and each file waited out the flush
+      // window (200 files of 500 kB: 28 s).
+      const jobs = files.length > 1 && files.reduce((n, f) => n + f.size, 0) / files.length < 256e6 ? SMALL_FILE_JOBS : 2;
+      const syncGroup = new SyncGroup(content, { batch: Math.max(1, Math.floor(Math.min(jobs, files.length) / 2)) });
+      // The sources to copy, read ahead in order so the copies find them in memory (see Prefetcher).
+      const prefetch = new Prefetcher(linking ? [] : files.filter((f) => f.role !== 'log').map((f) => ({ path: f.source, size: f.size })));
       try {
-        await forEachConcurrently(files, 2, async (file) => {
+        await forEachConcurrently(files, jobs, async (file) => {
           const dst = join(content, file.target);
           await mkdir(join(dst, '..'), { recursive: true });
           let hash: string;
@@ -216,7 +225,11 @@ async function packageFiles(
               syncFolder: false,
               ...(signal ? { signal } : {}),
               ...(request.beforeVerify ? { beforeVerify: request.beforeVerify } : {}),
-              onBytes: (n) => progress.add(n),
+              onBytes: (n) => {
+                progress.add(n);
+                prefetch.consumed(n);
+              },
+              holdWriteBack: () => prefetch.reading,
               preserveMtime: true,
             }));
           }
@@ -229,6 +242,8 @@ async function packageFiles(
       } catch (error) {
         event.fail(error instanceof Error ? error.message : String(error));
         throw error;
+      } finally {
+        await prefetch.close();
       }
       for (const folder of new Set(files.map((f) => dirname(join(content, f.target))))) await fsyncDir(folder);
       event.succeed(`${files.length} file${files.length === 1 ? '' : 's'}`);
