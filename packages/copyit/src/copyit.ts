@@ -9,6 +9,7 @@ import {
   fsyncDir,
   hashFile,
   pathExists,
+  planCopies,
   Prefetcher,
   sharedHashPool,
   SyncGroup,
@@ -113,9 +114,11 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
   // group waiting for its flush to disk never leaves the lanes idle; one file-system flush
   // makes each group durable (an fsync each would cost more than the copying). Large
   // files: each its own fsync.
-  const manySmall = manySmallFiles(scan);
-  const jobs = options.jobs ?? (manySmall ? SMALL_FILE_JOBS : 2);
-  const syncGroup = manySmall ? new SyncGroup(paths.manifestRoot, { batch: Math.floor(Math.min(jobs, scan.files.length) / 2) }) : undefined;
+  const { jobs, flushBatch } = planCopies(
+    scan.files.map((f) => f.size),
+    { manyAtOnce: SMALL_FILE_JOBS, jobs: options.jobs },
+  );
+  const syncGroup = flushBatch ? new SyncGroup(paths.manifestRoot, { batch: flushBatch }) : undefined;
   const progress = new CopyProgress(logger, `copyit ${scan.name}`, scan.bytes, scan.files.length);
   const outcomes: FileOutcome[] = new Array(scan.files.length);
   // One thread reads the files to copy in order, ahead of the copy, which then finds its
@@ -311,9 +314,6 @@ async function finish(
   };
 }
 
-function manySmallFiles(scan: SourceScan): boolean {
-  return scan.files.length > 1 && scan.bytes / scan.files.length < 256e6;
-}
 
 /** Each copy is re-hashed with the algorithm of record unless asked otherwise (--verify-hash). */
 export function verifyAlgorithmOf(options: Pick<CopyitOptions, 'algorithm' | 'verifyAlgorithm'>): HashAlgorithm {

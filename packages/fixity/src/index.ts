@@ -53,3 +53,4 @@ export { SyncGroup } from './sync-group.js';
 export { readBuffer } from './read-buffer.js';
 export { pathExists } from './path-exists.js';
 export { Prefetcher } from './prefetch.js';
+export { planCopies, type CopyPlan } from './copy-plan.js';
