@@ -314,7 +314,6 @@ async function finish(
   };
 }
 
-
 /** Each copy is re-hashed with the algorithm of record unless asked otherwise (--verify-hash). */
 export function verifyAlgorithmOf(options: Pick<CopyitOptions, 'algorithm' | 'verifyAlgorithm'>): HashAlgorithm {
   return options.verifyAlgorithm ?? options.algorithm;

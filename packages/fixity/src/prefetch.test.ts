@@ -56,6 +56,12 @@ describe('Prefetcher', () => {
     }
   });
 
+  it('with nothing to read, starts no thread and closes at once', async () => {
+    const prefetch = new Prefetcher([]);
+    expect(prefetch.reading).toBe(false);
+    await prefetch.close();
+  });
+
   it('passes over files it cannot read, and stops when closed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-prefetch-'));
     const last = join(dir, 'last');
