@@ -2,11 +2,11 @@
 // blocking reads and writes in small pieces cost far less CPU than promise-driven reads
 // of large ones (the bytes stay in the CPU cache between the read and the hash), and a
 // lane's threads wait on each other through shared memory, not messages.
-import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
 import { createHasher, type HashAlgorithm } from './hash.js';
-import { readBuffer, ringView } from './read-buffer.js';
+import { DIRECT_ALIGN, readBuffer, ringView } from './read-buffer.js';
 
 const port = parentPort!;
 /** Progress messages at most this often (bytes), so the main thread is not flooded. */
@@ -58,30 +58,84 @@ function waitFor(ready: () => boolean): void {
  * Read the source into the ring as far as the space the writer and the hasher have
  * handed back allows. Reading is all this thread does (apart from the check hash, taken
  * while the piece is in this core's cache), so a cold disk's waits overlap the writing.
+ * Where the file system allows, the source is read with O_DIRECT in large pieces (see
+ * openDirect); otherwise, or once a direct read is refused, through the page cache.
  */
 function read(task: Extract<LaneTask, { role: 'read' }>): void {
   const check = task.checkAlgorithm ? createHasher(task.checkAlgorithm) : undefined;
   const freed = () => Math.min(control.get('hashed'), control.get('written'));
+  let direct = task.direct ? openDirect(task.sourcePath, task.sourceFd) : undefined;
+  const directPiece = Math.min(DIRECT_PIECE, ring.length / 4);
   let position = 0;
-  while (position < task.size) {
-    waitFor(() => ring.length - (position - freed()) >= task.piece);
-    const offset = position % ring.length;
-    const want = Math.min(task.piece, ring.length - offset, task.size - position);
-    let got = 0;
-    while (got < want) {
-      const n = readSync(task.sourceFd, ring, offset + got, want - got, position + got);
-      if (n === 0) break;
-      got += n;
+  try {
+    while (position < task.size) {
+      const piece = direct === undefined ? task.piece : directPiece;
+      waitFor(() => ring.length - (position - freed()) >= piece);
+      const offset = position % ring.length;
+      const want = Math.min(piece, ring.length - offset, task.size - position);
+      let got = 0;
+      while (got < want) {
+        let n: number;
+        try {
+          // A direct read asks for whole blocks: the last one reaches past the end (and
+          // stays inside the free piece); only the bytes wanted are taken.
+          n = direct === undefined
+            ? readSync(task.sourceFd, ring, offset + got, want - got, position + got)
+            : Math.min(want - got, readSync(direct, ring, offset + got, roundUp(want - got), position + got));
+        } catch (error) {
+          if (direct === undefined || (error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+          // Memory or offset not as O_DIRECT wants them here: go on through the page cache.
+          closeSync(direct);
+          direct = undefined;
+          continue;
+        }
+        if (n === 0) break;
+        got += n;
+      }
+      // Shorter than it was at the start: the caller's size check names the file.
+      if (got === 0) break;
+      check?.update(ring.subarray(offset, offset + got));
+      position += got;
+      control.set('read', position);
+      if (got < want) break;
     }
-    // Shorter than it was at the start: the caller's size check names the file.
-    if (got === 0) break;
-    check?.update(ring.subarray(offset, offset + got));
-    position += got;
-    control.set('read', position);
-    if (got < want) break;
+  } finally {
+    if (direct !== undefined) closeSync(direct);
   }
   control.setReadDone();
-  send({ type: 'read', size: position, ...(check ? { checkDigest: check.digest() } : {}) });
+  send({ type: 'read', size: position, direct: task.direct && direct !== undefined, ...(check ? { checkDigest: check.digest() } : {}) });
+}
+
+/**
+ * Bytes per direct read. Each is one round trip to the disk, which the kernel splits into
+ * requests it sends at once: on this machine's disk, cold, 16 MiB reads ran at 1,260 MiB/s
+ * and 4 MiB ones at 460 MiB/s, below what the md5 takes (about 580 MiB/s).
+ */
+const DIRECT_PIECE = 16 * 1024 * 1024;
+
+function roundUp(n: number): number {
+  return Math.ceil(n / DIRECT_ALIGN) * DIRECT_ALIGN;
+}
+
+/**
+ * The source opened again, with O_DIRECT: read so, it goes from the disk into the ring
+ * without passing through the page cache, which saves the kernel copying every byte (and,
+ * on this VM, the far dearer first touch of the memory the cache would fill). Undefined
+ * where the file system refuses O_DIRECT, or when the path no longer names the file the
+ * caller opened (the caller's descriptor is then read as before).
+ */
+function openDirect(path: string, fd: number): number | undefined {
+  let direct: number;
+  try {
+    direct = openSync(path, constants.O_RDONLY | constants.O_DIRECT);
+  } catch {
+    return undefined;
+  }
+  const opened = fstatSync(fd);
+  const now = fstatSync(direct);
+  if (now.ino === opened.ino && now.dev === opened.dev) return direct;
+  closeSync(direct);
+  return undefined;
 }
 
 /**

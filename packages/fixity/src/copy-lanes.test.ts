@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { appendFile, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,18 @@ function pattern(size: number, seed = 0): Buffer {
   return data;
 }
 
+/** A large file on one lane, as copyFileVerified runs it (the source opened by the caller, or given as a descriptor). */
+async function runLane(source: string | number, sourcePath: string, target: string, directRead: boolean) {
+  const sourceFd = typeof source === 'number' ? source : openSync(source, 'r');
+  const targetFd = openSync(target, 'w');
+  try {
+    return await oneLane.run({ sourcePath, sourceFd, targetFd, targetPath: target, size: fstatSync(sourceFd).size, algorithm: 'md5', directRead });
+  } finally {
+    if (typeof source !== 'number') closeSync(sourceFd);
+    closeSync(targetFd);
+  }
+}
+
 describe('copy lanes', () => {
   it('copies a file several times the ring size, the re-read following the writer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
@@ -36,6 +49,41 @@ describe('copy lanes', () => {
     expect(result).toEqual({ hash: hashBuffer(data), size: data.length });
     expect([copied, verified]).toEqual([data.length, data.length]);
     expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+  });
+
+  it('reads a large source with O_DIRECT where the file system allows, and through the page cache when told not to', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024 + 12345);
+    await writeFile(join(dir, 'src'), data);
+    let supported = true;
+    try {
+      closeSync(openSync(join(dir, 'src'), constants.O_RDONLY | constants.O_DIRECT));
+    } catch {
+      supported = false;
+    }
+    for (const directRead of [true, false]) {
+      const target = join(dir, `dst-${directRead}`);
+      const result = await runLane(join(dir, 'src'), join(dir, 'src'), target, directRead);
+      expect(result.directRead).toBe(directRead && supported);
+      expect([result.hash, result.reread.digest, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
+      expect((await readFile(target)).equals(data)).toBe(true);
+    }
+  });
+
+  it('reads the file it was given, not one since renamed over its path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024 + 1);
+    await writeFile(join(dir, 'src'), data);
+    const fd = openSync(join(dir, 'src'), 'r');
+    try {
+      await writeFile(join(dir, 'other'), pattern(data.length, 7));
+      await rename(join(dir, 'other'), join(dir, 'src'));
+      const result = await runLane(fd, join(dir, 'src'), join(dir, 'dst'), true);
+      expect(result.directRead).toBe(false);
+      expect(result.hash).toBe(hashBuffer(data));
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('gives every one of many files queued on two lanes its own hash', async () => {

@@ -93,6 +93,10 @@ export type LaneTask =
   | (RingTask & {
       role: 'read';
       sourceFd: number;
+      /** The source's path, to open it again for direct reads (see `direct`). */
+      sourcePath: string;
+      /** Read the source with O_DIRECT where the file system allows it. */
+      direct: boolean;
       size: number;
       /** Also hash the source's bytes with this (the re-read's algorithm, when it is not the hasher's). */
       checkAlgorithm?: HashAlgorithm;
@@ -121,7 +125,7 @@ export type LaneRole = LaneTask['role'];
 
 export type LaneReply =
   | { type: 'progress'; role: 'write' | 'follow'; bytes: number; position: number }
-  | { type: 'read'; size: number; checkDigest?: string }
+  | { type: 'read'; size: number; direct: boolean; checkDigest?: string }
   | { type: 'written'; size: number; bytes: number }
   | { type: 'hashed'; digest: string; size: number }
   | { type: 'followed'; digest: string; size: number; bytes: number }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { SMALL_FILE_MAX } from './copy-lanes.js';
 import { Prefetcher } from './prefetch.js';
 
 // The prefetcher runs the built worker (dist/prefetch-worker.js): `npx tsc -b packages/fixity` first.
@@ -71,6 +72,24 @@ describe('Prefetcher', () => {
     expect(fd).toBeDefined();
     closeSync(fd!);
     await prefetch.close();
+  });
+
+  it('passes over files a copy lane reads for itself, counting their bytes as passed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-prefetch-'));
+    const [big, next] = ['big', 'next'].map((n) => join(dir, n)) as [string, string];
+    execFileSync('mkfifo', [big, next]);
+    // Within its distance only if the large file's bytes are counted as passed unread.
+    const prefetch = new Prefetcher([{ path: big, size: SMALL_FILE_MAX + 1 }, { path: next, size: 10 }], SMALL_FILE_MAX + 20);
+    try {
+      const fn = await whenOpened(next, 10_000);
+      expect(fn).toBeDefined();
+      feed(fn!, 10);
+      const opened = await whenOpened(big, 100);
+      if (opened !== undefined) closeSync(opened);
+      expect(opened).toBeUndefined();
+    } finally {
+      await prefetch.close();
+    }
   });
 
   it('keeps within its distance inside a large file too, and says when it is reading', async () => {
