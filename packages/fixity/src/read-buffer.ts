@@ -1,10 +1,11 @@
-// Buffers that files are read into. A large Buffer or SharedArrayBuffer starts on a page
-// boundary, like the page cache's own pages, and on this machine's CPU (AMD EPYC) the
-// kernel's copy between two page-aligned addresses is several times slower than between
-// addresses a few bytes apart (measured, 2 GB read from the page cache in 256 KiB pieces:
-// 1.16 s of system time into a page-aligned buffer, 0.20 s into the same buffer 64 bytes
-// in; dd aligns its buffer differently and takes 0.21 s). So every buffer here starts
-// SHIFT bytes into its memory: a cache line, which keeps the hashes' loads aligned.
+// Buffers that files are read into. The memory of a large Buffer or SharedArrayBuffer
+// comes from malloc, 16 bytes into a page, and on this machine's CPU (AMD EPYC) the
+// kernel's copy from the page cache into an address 16 bytes past a page boundary is
+// several times slower than into one on the boundary or a cache line or more past it
+// (measured, 1 GiB read from the page cache in 256 KiB pieces: 0.64-0.77 s of system time
+// at 16 bytes in; 0.11-0.14 s on the boundary, and at 48, 80, 128 or 2048 bytes in). So
+// every read buffer here starts SHIFT bytes into its memory (80 bytes past the boundary),
+// and a ring on the boundary itself (RING_SHIFT), as O_DIRECT wants.
 
 /** Bytes skipped at the start of each read buffer's memory. */
 export const SHIFT = 64;
