@@ -11,7 +11,8 @@ import { SyncGroup } from './sync-group.js';
 
 // Lanes run the built worker (dist/copy-lane-worker.js): `npx tsc -b packages/fixity` first.
 // A 2 MiB ring (16 MiB in use), so that test files wrap it.
-const oneLane = new CopyLanes({ lanes: 1, ringSize: 2 * 1024 * 1024 });
+// Direct reads from 4 MiB up here (64 MiB outside tests), so the 9 MiB test files take them.
+const oneLane = new CopyLanes({ lanes: 1, ringSize: 2 * 1024 * 1024, directReadMin: 4 * 1024 * 1024 });
 const twoLanes = new CopyLanes({ lanes: 2, ringSize: 2 * 1024 * 1024 });
 afterAll(() => Promise.all([oneLane.close(), twoLanes.close()]));
 
@@ -22,11 +23,11 @@ function pattern(size: number, seed = 0): Buffer {
 }
 
 /** A large file on one lane, as copyFileVerified runs it (the source opened by the caller, or given as a descriptor). */
-async function runLane(source: string | number, sourcePath: string, target: string, directRead: boolean) {
+async function runLane(source: string | number, sourcePath: string, target: string, directRead: boolean, lanes = oneLane) {
   const sourceFd = typeof source === 'number' ? source : openSync(source, 'r');
   const targetFd = openSync(target, 'w');
   try {
-    return await oneLane.run({ sourcePath, sourceFd, targetFd, targetPath: target, size: fstatSync(sourceFd).size, algorithm: 'md5', directRead });
+    return await lanes.run({ sourcePath, sourceFd, targetFd, targetPath: target, size: fstatSync(sourceFd).size, algorithm: 'md5', directRead });
   } finally {
     if (typeof source !== 'number') closeSync(sourceFd);
     closeSync(targetFd);
@@ -68,6 +69,9 @@ describe('copy lanes', () => {
       expect([result.hash, result.reread.digest, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
       expect((await readFile(target)).equals(data)).toBe(true);
     }
+    // Below its lanes' directReadMin (the default, 64 MiB): through the page cache, where the read-ahead put it.
+    const below = await runLane(join(dir, 'src'), join(dir, 'src'), join(dir, 'dst-below'), true, twoLanes);
+    expect([below.directRead, below.hash]).toEqual([false, hashBuffer(data)]);
   });
 
   it('reads the file it was given, not one since renamed over its path', async () => {

@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { CHANGES, READING, STOP, type PrefetchData } from './prefetch.js';
 import { readBuffer } from './read-buffer.js';
 
-const { shared, files, aheadBytes, largerThan } = workerData as PrefetchData;
+const { shared, files, aheadBytes, skipFrom } = workerData as PrefetchData;
 const flags = new Int32Array(shared, 0, 4);
 const consumed = new BigInt64Array(shared, 16, 1);
 const buffer = readBuffer(256 * 1024);
@@ -26,7 +26,7 @@ function mayRead(ahead: number): boolean {
 
 for (const file of files) {
   if (!mayRead(done)) break;
-  if (file.size > largerThan) {
+  if (file.size >= skipFrom) {
     done += file.size;
     continue;
   }

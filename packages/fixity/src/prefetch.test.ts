@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { SMALL_FILE_MAX } from './copy-lanes.js';
+import { DIRECT_READ_MIN } from './copy-lanes.js';
 import { Prefetcher } from './prefetch.js';
 
 // The prefetcher runs the built worker (dist/prefetch-worker.js): `npx tsc -b packages/fixity` first.
@@ -79,7 +79,7 @@ describe('Prefetcher', () => {
     const [big, next] = ['big', 'next'].map((n) => join(dir, n)) as [string, string];
     execFileSync('mkfifo', [big, next]);
     // Within its distance only if the large file's bytes are counted as passed unread.
-    const prefetch = new Prefetcher([{ path: big, size: SMALL_FILE_MAX + 1 }, { path: next, size: 10 }], SMALL_FILE_MAX + 20);
+    const prefetch = new Prefetcher([{ path: big, size: DIRECT_READ_MIN }, { path: next, size: 10 }], DIRECT_READ_MIN + 20);
     try {
       const fn = await whenOpened(next, 10_000);
       expect(fn).toBeDefined();

@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { SMALL_FILE_MAX } from './copy-lanes.js';
+import { DIRECT_READ_MIN } from './copy-lanes.js';
 import { workerFile } from './worker-file.js';
 
 /**
@@ -10,9 +10,9 @@ import { workerFile } from './worker-file.js';
  * the disk serves far slower than one reader in order (2,000 files of 500 kB, cold: 7.8-8.7 s
  * to copy, 6.1-6.6 s with this); and reading a large file first, at the disk's full speed,
  * before the copy's write-back starts competing for it (see `reading`) took a 2 GB copy from
- * 9.1-9.3 s to 8.1-8.7 s. Files a copy lane takes (over SMALL_FILE_MAX) are now passed over:
- * the lane reads those straight from the disk in large pieces, faster than this thread could
- * read them into the cache (see copy-lane-worker.ts). Read errors are ignored here: the copy
+ * 9.1-9.3 s to 8.1-8.7 s. Files of DIRECT_READ_MIN and more are now passed over: a copy
+ * lane reads those straight from the disk in large pieces, faster than this thread could
+ * read them into the cache (see copy-lanes.ts). Read errors are ignored here: the copy
  * meets and reports them.
  */
 export class Prefetcher {
@@ -32,7 +32,7 @@ export class Prefetcher {
     this.flags = new Int32Array(shared, 0, 4);
     this.consumedBytes = new BigInt64Array(shared, 16, 1);
     if (files.length === 0) return;
-    this.worker = new Worker(workerFile('prefetch-worker.js'), { workerData: { shared, files, aheadBytes, largerThan: SMALL_FILE_MAX } satisfies PrefetchData });
+    this.worker = new Worker(workerFile('prefetch-worker.js'), { workerData: { shared, files, aheadBytes, skipFrom: DIRECT_READ_MIN } satisfies PrefetchData });
     // A prefetcher never keeps the process alive or fails the run.
     this.worker.unref();
     this.worker.on('error', () => Atomics.store(this.flags, READING, 0));
@@ -76,6 +76,6 @@ export interface PrefetchData {
   shared: SharedArrayBuffer;
   files: readonly { path: string; size: number }[];
   aheadBytes: number;
-  /** Files over this size are not read (their bytes count as passed). */
-  largerThan: number;
+  /** Files of this size and more are not read (their bytes count as passed). */
+  skipFrom: number;
 }
