@@ -17,7 +17,7 @@ export class XmlWriter {
   }
 
   /** Open an element; children follow until `close()`. */
-  start(name: string, attributes: Record<string, string> = {}): this {
+  start(name: string, attributes?: Record<string, string>): this {
     this.beginChild();
     this.out(`\n${this.indent()}<${name}${attributeText(attributes)}>`);
     this.open.push(name);
@@ -26,7 +26,7 @@ export class XmlWriter {
   }
 
   /** An element holding only text. */
-  leaf(name: string, text: string, attributes: Record<string, string> = {}): this {
+  leaf(name: string, text: string, attributes?: Record<string, string>): this {
     this.beginChild();
     const open = `<${name}${attributeText(attributes)}`;
     this.out(`\n${this.indent()}${text === '' ? `${open}/>` : `${open}>${escapeText(text)}</${name}>`}`);
@@ -51,9 +51,12 @@ export class XmlWriter {
   }
 
   private indent(): string {
-    return '  '.repeat(this.open.length);
+    return (INDENTS[this.open.length] ??= '  '.repeat(this.open.length));
   }
 }
+
+/** Indentation by depth, made once each. */
+const INDENTS: string[] = [];
 
 // Everything outside XML 1.0's Char production (control characters in a file name, say):
 // written as U+FFFD, so the document stays well-formed.
@@ -69,11 +72,16 @@ function escapeText(text: string): string {
 
 // Tabs and line breaks as references: a parser turns literal ones in an attribute into spaces.
 function escapeAttribute(value: string): string {
+  if (!ATTRIBUTE_NEEDS_ESCAPE.test(value)) return value;
   return escapeText(value).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
-function attributeText(attributes: Record<string, string>): string {
-  return Object.entries(attributes)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
-    .join('');
+const ATTRIBUTE_NEEDS_ESCAPE = /["\t\n\r&<>]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+// Most elements have no attributes: no entries to list then (a PREMIS event writes ~40 elements).
+function attributeText(attributes: Record<string, string> | undefined): string {
+  if (attributes === undefined) return '';
+  let text = '';
+  for (const name in attributes) text += ` ${name}="${escapeAttribute(attributes[name]!)}"`;
+  return text;
 }
