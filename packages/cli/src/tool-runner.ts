@@ -138,7 +138,7 @@ function noMediaTools(tool: string): Toolset {
 }
 
 /**
- * The PREMIS XML is streamed to its file (20,000 events: 2.4 s), but the run keeps every
+ * The PREMIS XML is streamed to its file (20,000 events: 1.0-1.2 s), but the run keeps every
  * event in memory until the end (~2 kB each): runs with more events than this keep them in
  * the JSONL event file only, and say so.
  */
