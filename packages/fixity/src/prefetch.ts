@@ -12,8 +12,9 @@ import { workerFile } from './worker-file.js';
  * before the copy's write-back starts competing for it (see `reading`) took a 2 GB copy from
  * 9.1-9.3 s to 8.1-8.7 s. Files of DIRECT_READ_MIN and more are now passed over: a copy
  * lane reads those straight from the disk in large pieces, faster than this thread could
- * read them into the cache (see copy-lanes.ts). Read errors are ignored here: the copy
- * meets and reports them.
+ * read them into the cache (see copy-lanes.ts); where the file system refuses that, the
+ * lane reads them in order through the page cache, with the kernel's own read-ahead.
+ * Read errors are ignored here: the copy meets and reports them.
  */
 export class Prefetcher {
   /** None for an empty list (nothing to read: no thread to start). */
