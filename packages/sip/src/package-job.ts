@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '@avpres/core';
-import { writeFileAtomic } from '@avpres/fixity';
+import { pathExists, writeFileAtomic } from '@avpres/fixity';
 import type { Logger } from '@avpres/log';
 import { packageUuid, uuidInUse } from './identifiers.js';
 import { validatePackage } from './validate-package.js';
@@ -66,7 +65,7 @@ export async function choosePackage(request: PackageJobRequest): Promise<Package
   }
   const uuid = same ? previous.uuid : packageUuid(request.uuid);
   const packageDir = join(request.outputDir, request.oe, uuid);
-  const inPlace = existsSync(packageDir);
+  const inPlace = await pathExists(packageDir);
   // Checked before the state is written: it must never claim another job's package.
   if (inPlace && !same && !request.force) throw uuidInUse(packageDir);
   // Written on a skip too: that turns a state in an older format into this one.
