@@ -2,11 +2,12 @@
 // blocking reads and writes in small pieces cost far less CPU than promise-driven reads
 // of large ones (the bytes stay in the CPU cache between the read and the hash), and a
 // lane's threads wait on each other through shared memory, not messages.
-import { closeSync, constants, fstatSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
 import { createHasher, type HashAlgorithm } from './hash.js';
 import { DIRECT_ALIGN, readBuffer, ringView } from './read-buffer.js';
+import { copySmallFiles, hashFd } from './small-copy.js';
 
 const port = parentPort!;
 /** Progress messages at most this often (bytes), so the main thread is not flooded. */
@@ -16,22 +17,19 @@ const shared = workerData as LaneShared;
 const control = laneControl(shared.control);
 const ring = ringView(shared.ring);
 
-/** In a 'whole' task, the file being read or written when it failed. */
-let side: 'source' | 'target' = 'source';
-
 port.on('message', (task: LaneTask) => {
   try {
     if (task.role === 'read') read(task);
     else if (task.role === 'write') write(task);
     else if (task.role === 'hash') hashRing(task);
     else if (task.role === 'follow') follow(task);
-    else if (task.role === 'whole') whole(task);
-    else send({ type: 'reread', ...rereadFile(task) });
+    else if (task.role === 'small') send({ type: 'small', results: copySmallFiles(task, checkAbort) });
+    else send({ type: 'reread', ...reread(task) });
   } catch (error) {
     // The other threads of the lane must not wait for bytes that will never come.
-    if (task.role !== 'whole' && task.role !== 'reread') control.setState('failed');
+    if (task.role !== 'small' && task.role !== 'reread') control.setState('failed');
     const e = error as NodeJS.ErrnoException;
-    send({ type: 'error', role: task.role, ...(task.role === 'whole' || task.role === 'reread' ? { side } : {}), name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(e?.code ? { code: e.code } : {}) });
+    send({ type: 'error', role: task.role, ...(task.role === 'reread' ? { side: 'target' as const } : {}), name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(e?.code ? { code: e.code } : {}) });
   }
 });
 
@@ -45,6 +43,10 @@ class Interrupted extends Error {
 
 class LaneFailed extends Error {
   override name = 'LaneFailed';
+}
+
+function checkAbort(): void {
+  if (control.aborted()) throw new Interrupted('interrupted');
 }
 
 /** Wait for `ready`, then throw if the job was aborted or another thread failed. */
@@ -210,85 +212,12 @@ function follow(task: Extract<LaneTask, { role: 'follow' }>): void {
   send({ type: 'followed', digest: hasher.digest(), size: position, bytes: position - reported });
 }
 
-/** A small file on this thread alone: no waiting on other threads, no shared ring. */
-function whole(task: Extract<LaneTask, { role: 'whole' }>): void {
-  side = 'source';
-  const source = openSync(task.source, 'r');
-  let target: number | undefined;
-  try {
-    const before = fstatSync(source);
-    if (before.size > task.maxSize) {
-      send({ type: 'too-big', size: before.size });
-      return;
-    }
-    side = 'target';
-    target = openSync(task.partial, 'w+');
-    const buffer = pieceBuffer(task.piece);
-    const hasher = createHasher(task.algorithm);
-    const check = task.checkAlgorithm === task.algorithm ? undefined : createHasher(task.checkAlgorithm);
-    let position = 0;
-    // No read past the size the source had at the start: the second stat catches growth.
-    while (position < before.size) {
-      if (control.aborted()) throw new Interrupted('interrupted');
-      side = 'source';
-      const n = readSync(source, buffer, 0, Math.min(buffer.length, before.size - position), position);
-      if (n === 0) break;
-      const piece = buffer.subarray(0, n);
-      hasher.update(piece);
-      check?.update(piece);
-      side = 'target';
-      let written = 0;
-      while (written < n) written += writeSync(target, buffer, written, n - written);
-      position += n;
-    }
-    side = 'source';
-    const after = fstatSync(source);
-    const changed = after.size !== before.size || after.mtimeMs !== before.mtimeMs || position !== before.size;
-    side = 'target';
-    if (task.preserveMtime) futimesSync(target, before.atime, before.mtime);
-    const digest = hasher.digest();
-    send({
-      type: 'whole',
-      size: position,
-      digest,
-      checkDigest: check ? check.digest() : digest,
-      changed,
-      ...(task.verify ? { reread: hashFd(target, task.piece, task.checkAlgorithm) } : {}),
-    });
-  } finally {
-    closeSync(source);
-    if (target !== undefined) closeSync(target);
-  }
-}
-
-/** Hash a file by name, from the start to its end now. */
-function rereadFile(task: Extract<LaneTask, { role: 'reread' }>): { digest: string; size: number } {
-  side = 'target';
+/** Hash a copy by name (a small file's re-read, when it was asked for apart). */
+function reread(task: Extract<LaneTask, { role: 'reread' }>): { digest: string; size: number } {
   const fd = openSync(task.path, 'r');
   try {
-    return hashFd(fd, task.piece, task.algorithm);
+    return hashFd(fd, task.piece, task.algorithm, checkAbort);
   } finally {
     closeSync(fd);
   }
-}
-
-/** Hash a whole file through a descriptor, from the start to its end now. */
-function hashFd(fd: number, piece: number, algorithm: HashAlgorithm): { digest: string; size: number } {
-  const buffer = pieceBuffer(piece);
-  const hasher = createHasher(algorithm);
-  let position = 0;
-  for (;;) {
-    if (control.aborted()) throw new Interrupted('interrupted');
-    const n = readSync(fd, buffer, 0, buffer.length, position);
-    if (n === 0) break;
-    hasher.update(buffer.subarray(0, n));
-    position += n;
-  }
-  return { digest: hasher.digest(), size: position };
-}
-
-let kept: Buffer | undefined;
-function pieceBuffer(size: number): Buffer {
-  if (kept?.length !== size) kept = readBuffer(size);
-  return kept;
 }

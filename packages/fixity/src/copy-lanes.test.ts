@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { InputError, VerificationError } from '@avpres/core';
 import { CopyLanes } from './copy-lanes.js';
 import { copyFileVerified } from './copy-verified.js';
@@ -98,6 +98,27 @@ describe('copy lanes', () => {
     const results = await Promise.all(sizes.map((_, i) => copyFileVerified(join(dir, `s${i}`), join(dir, `d${i}`), { lanes: twoLanes, syncGroup: group, syncFolder: false })));
     expect(results).toEqual(sizes.map((size, i) => ({ hash: hashBuffer(pattern(size, i)), size })));
     for (const [i, size] of sizes.entries()) expect((await readFile(join(dir, `d${i}`))).equals(pattern(size, i))).toBe(true);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('stops only the small copies whose signal aborted, though several share a thread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const lanes = new CopyLanes({ lanes: 1 });
+    onTestFinished(() => lanes.close());
+    const sizes = Array.from({ length: 24 }, (_, i) => 1_000_000 + i * 4099);
+    await Promise.all(sizes.map((size, i) => writeFile(join(dir, `s${i}`), pattern(size, i))));
+    const stop = new AbortController();
+    const go = new AbortController();
+    // Alternating signals in the queue (all queued at once: the size is given), aborted once
+    // the first batch is done: a batch must not mix them (one abort flag per thread).
+    const copies = sizes.map((size, i) =>
+      copyFileVerified(join(dir, `s${i}`), join(dir, `d${i}`), { lanes, sizeHint: size, signal: i % 2 ? go.signal : stop.signal, onBytes: () => stop.abort() }),
+    );
+    const settled = await Promise.allSettled(copies);
+    for (const [i, result] of settled.entries()) {
+      if (i % 2) expect(result).toEqual({ status: 'fulfilled', value: { hash: hashBuffer(pattern(sizes[i]!, i)), size: sizes[i] } });
+      else expect(result).toMatchObject({ status: 'rejected', reason: { name: 'InterruptedError' } });
+    }
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 

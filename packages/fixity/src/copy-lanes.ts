@@ -97,6 +97,7 @@ export class CopyLanes {
   readonly size: number;
   private readonly lanes = new Pool<Lane>();
   private readonly singles = new Pool<Single>();
+  private readonly waitingSmall: WaitingSmall[] = [];
   private readonly ringSize: number;
   private readonly directReadMin: number;
 
@@ -123,14 +124,24 @@ export class CopyLanes {
 
   /**
    * A small file (up to SMALL_FILE_MAX) on one thread, which opens, copies, stats, times,
-   * re-reads and closes it: the main thread only posts the names. A source found larger
-   * is left alone ({ tooBig: true }) for `run`. The caller removes the partial on failure.
+   * re-reads and closes it: the main thread only posts the names, several files to a
+   * message (see small-copy.ts). A source found larger is left alone ({ tooBig: true })
+   * for `run`. The caller removes the partial on failure.
    */
-  async copySmall(job: SmallCopyJob): Promise<SmallCopyResult> {
+  copySmall(job: SmallCopyJob): Promise<SmallCopyResult> {
+    return new Promise((resolve, reject) => {
+      this.waitingSmall.push({ job, resolve, reject });
+      void this.dispatchSmall();
+    });
+  }
+
+  /** Once a thread is free, hand it what waits (every waiting job asks for one thread). */
+  private async dispatchSmall(): Promise<void> {
     // One more thread than cores: one may be waiting for the disk.
     const single = await this.singles.acquire(this.size + 1, newSingle);
     try {
-      return await runSmall(single, job);
+      const batch = takeBatch(this.waitingSmall);
+      if (batch.length > 0) await runSmall(single, batch);
     } finally {
       this.singles.release(single, newSingle);
     }
@@ -183,7 +194,7 @@ interface Lane extends Unit {
   byRole: Record<'read' | 'write' | 'hash' | 'follow', Worker>;
 }
 
-/** One thread for small files ('whole' and 'reread' tasks); its control serves only to abort. */
+/** One thread for small files ('small' and 'reread' tasks); its control serves only to abort. */
 type Single = Unit;
 
 function spawnWorker(shared: LaneShared): Worker {
@@ -213,7 +224,7 @@ interface FinalReply {
   write: Extract<LaneReply, { type: 'written' }>;
   hash: Extract<LaneReply, { type: 'hashed' }>;
   follow: Extract<LaneReply, { type: 'followed' }>;
-  whole: Extract<LaneReply, { type: 'whole' | 'too-big' }>;
+  small: Extract<LaneReply, { type: 'small' }>;
   reread: Extract<LaneReply, { type: 'reread' }>;
 }
 
@@ -286,30 +297,77 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
   }
 }
 
-async function runSmall(single: Single, job: SmallCopyJob): Promise<SmallCopyResult> {
-  const messages = { sourcePath: job.source, targetPath: job.partial, ...(job.signal ? { signal: job.signal } : {}) };
-  const end = beginJob(single, messages);
+/** A small file waiting for a thread, and its caller. */
+interface WaitingSmall {
+  job: SmallCopyJob;
+  resolve: (result: SmallCopyResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Small files to one thread at a time: enough that its two md5 slots stay full (see
+ * small-copy.ts), few enough that the last batches end together.
+ */
+const SMALL_BATCH = 8;
+
+/**
+ * The first waiting job, and the next ones that can share its message: the same signal
+ * (one abort flag serves a thread) and hashes. A job that re-reads apart goes alone.
+ */
+function takeBatch(waiting: WaitingSmall[]): WaitingSmall[] {
+  const first = waiting.shift();
+  if (!first) return [];
+  const batch = [first];
+  if (first.job.beforeVerify) return batch;
+  const fits = ({ job }: WaitingSmall) =>
+    !job.beforeVerify && job.signal === first.job.signal && job.algorithm === first.job.algorithm && (job.checkAlgorithm ?? job.algorithm) === (first.job.checkAlgorithm ?? first.job.algorithm);
+  for (let i = 0; i < waiting.length && batch.length < SMALL_BATCH; ) {
+    if (fits(waiting[i]!)) batch.push(...waiting.splice(i, 1));
+    else i++;
+  }
+  return batch;
+}
+
+/** Run a batch on one thread; every job of it is settled here, none rejects this. */
+async function runSmall(single: Single, batch: WaitingSmall[]): Promise<void> {
+  const first = batch[0]!.job;
+  const context = (job: SmallCopyJob) => ({ sourcePath: job.source, targetPath: job.partial, ...(job.signal ? { signal: job.signal } : {}) });
+  const end = beginJob(single, context(first));
   const [worker] = single.workers as [Worker];
-  const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
   try {
-    const copy = await startTask(single, worker, {
-      role: 'whole',
-      source: job.source,
-      partial: job.partial,
+    const checkAlgorithm = first.checkAlgorithm ?? first.algorithm;
+    const task = {
+      role: 'small' as const,
+      files: batch.map(({ job }) => ({ source: job.source, partial: job.partial, preserveMtime: job.preserveMtime, verify: !job.beforeVerify })),
       maxSize: SMALL_FILE_MAX,
-      preserveMtime: job.preserveMtime,
       piece: PIECE,
-      algorithm: job.algorithm,
+      algorithm: first.algorithm,
       checkAlgorithm,
-      verify: !job.beforeVerify,
-    }, messages);
-    if (copy.type === 'too-big') return { tooBig: true };
-    let reread = copy.reread;
-    if (!reread) {
-      await job.beforeVerify?.();
-      reread = await startTask(single, worker, { role: 'reread', path: job.partial, piece: PIECE, algorithm: checkAlgorithm }, messages);
+    };
+    let reply: FinalReply['small'];
+    try {
+      reply = await startTask(single, worker, task, context(first));
+    } catch (error) {
+      // The whole batch stopped (Ctrl-C, or a thread that died): each file hears it by its own name.
+      for (const { job, reject } of batch) reject(error instanceof InterruptedError ? new InterruptedError(`interrupted while copying ${job.source}`, { file: job.source }) : error);
+      return;
     }
-    return { tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: { digest: reread.digest, size: reread.size }, directRead: false };
+    for (const [i, { job, resolve, reject }] of batch.entries()) {
+      const copy = reply.results[i]!;
+      if (copy.type === 'failed') reject(rebuildError(context(job), { ...copy, type: 'error', role: 'small' }));
+      else if (copy.type === 'too-big') resolve({ tooBig: true });
+      else if (copy.reread) resolve({ tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: copy.reread, directRead: false });
+      else {
+        // Re-read apart, after the caller's hook (alone in its batch: see takeBatch).
+        try {
+          await job.beforeVerify?.();
+          const reread = await startTask(single, worker, { role: 'reread', path: job.partial, piece: PIECE, algorithm: checkAlgorithm }, context(job));
+          resolve({ tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: { digest: reread.digest, size: reread.size }, directRead: false });
+        } catch (error) {
+          reject(error);
+        }
+      }
+    }
   } finally {
     end();
   }

@@ -1,4 +1,5 @@
 import type { HashAlgorithm } from './hash.js';
+import type { SmallBatch, SmallResult } from './small-copy.js';
 
 // The shared memory of one copy job, read and written by the four threads of a lane and
 // by the main thread (which only aborts). Layout: Int32 [0] change counter (every change
@@ -104,21 +105,8 @@ export type LaneTask =
   | (RingTask & { role: 'write'; targetFd: number })
   | (RingTask & { role: 'hash'; algorithm: HashAlgorithm })
   | { role: 'follow'; path: string; chunkSize: number; algorithm: HashAlgorithm }
-  // A small file, all on one thread, by name: open and stat the source, read, hash and
-  // write each piece to the partial, stat the source again, give the partial its times,
-  // then (unless `verify` is false, when a separate 'reread' task follows) re-read it.
-  | {
-      role: 'whole';
-      source: string;
-      partial: string;
-      /** Larger sources are left alone (answered 'too-big') for a lane. */
-      maxSize: number;
-      preserveMtime: boolean;
-      piece: number;
-      algorithm: HashAlgorithm;
-      checkAlgorithm: HashAlgorithm;
-      verify: boolean;
-    }
+  // Small files, each all on one thread, by name (see small-copy.ts).
+  | ({ role: 'small' } & SmallBatch)
   | { role: 'reread'; path: string; piece: number; algorithm: HashAlgorithm };
 
 export type LaneRole = LaneTask['role'];
@@ -129,7 +117,6 @@ export type LaneReply =
   | { type: 'written'; size: number; bytes: number }
   | { type: 'hashed'; digest: string; size: number }
   | { type: 'followed'; digest: string; size: number; bytes: number }
-  | { type: 'whole'; size: number; digest: string; checkDigest: string; changed: boolean; reread?: { digest: string; size: number } }
-  | { type: 'too-big'; size: number }
+  | { type: 'small'; results: SmallResult[] }
   | { type: 'reread'; digest: string; size: number }
   | { type: 'error'; role: LaneRole; side?: 'source' | 'target'; name: string; message: string; code?: string };

@@ -1,0 +1,285 @@
+// Small files, copied on a copy-lane thread by name (see CopyLanes.copySmall): each is
+// opened, read, hashed and written to its partial piece by piece, the source stat'ed
+// again, the partial given the source's times and re-read. With md5 as both the hash of
+// record and the check, two files go through at once: their sources and their re-read
+// copies take the four lanes of one SIMD md5 (md5-lanes.ts), which hashes four streams for
+// little more than the price of one. Otherwise one file at a time, by node:crypto.
+import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
+import { createHasher, type HashAlgorithm } from './hash.js';
+import { Md5Lanes, md5LanesSupported } from './md5-lanes.js';
+import { readBuffer } from './read-buffer.js';
+
+export interface SmallFile {
+  source: string;
+  partial: string;
+  preserveMtime: boolean;
+  /** Re-read the partial here; when false a separate re-read follows (tests change the partial in between). */
+  verify: boolean;
+}
+
+export interface SmallBatch {
+  files: SmallFile[];
+  /** Larger sources are left alone (answered 'too-big') for a lane. */
+  maxSize: number;
+  /** Bytes read and written at a time. */
+  piece: number;
+  algorithm: HashAlgorithm;
+  checkAlgorithm: HashAlgorithm;
+}
+
+export type SmallResult =
+  | { type: 'whole'; size: number; digest: string; checkDigest: string; changed: boolean; reread?: { digest: string; size: number } }
+  | { type: 'too-big'; size: number }
+  | { type: 'failed'; side: 'source' | 'target'; name: string; message: string; code?: string };
+
+/**
+ * Copy every file of the batch; a file that fails is answered 'failed' and the others go
+ * on. `checkAbort` throws to stop the whole batch (Ctrl-C); that error is not caught here.
+ */
+export function copySmallFiles(batch: SmallBatch, checkAbort: () => void): SmallResult[] {
+  const results: SmallResult[] = new Array(batch.files.length);
+  const paired: number[] = [];
+  batch.files.forEach((file, i) => {
+    if (file.verify && batch.algorithm === 'md5' && batch.checkAlgorithm === 'md5' && md5LanesSupported()) paired.push(i);
+    else results[i] = settle(() => copyOne(file, batch, checkAbort));
+  });
+  if (paired.length > 0) copyInPairs(batch, paired, results, checkAbort);
+  return results;
+}
+
+/** Hash a whole file through a descriptor, from the start to its end now. */
+export function hashFd(fd: number, piece: number, algorithm: HashAlgorithm, checkAbort: () => void): { digest: string; size: number } {
+  const buffer = pieceBuffer(2 * SLOTS, piece);
+  const hasher = createHasher(algorithm);
+  let position = 0;
+  for (;;) {
+    checkAbort();
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n === 0) break;
+    hasher.update(buffer.subarray(0, n));
+    position += n;
+  }
+  return { digest: hasher.digest(), size: position };
+}
+
+/** An error of a file system call, marked with the file it was about. */
+class SideError extends Error {
+  constructor(
+    readonly side: 'source' | 'target',
+    readonly error: unknown,
+  ) {
+    super('side');
+  }
+}
+
+function on<T>(side: 'source' | 'target', call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw error instanceof SideError ? error : new SideError(side, error);
+  }
+}
+
+/** The file's result, or its failure as a result; an interruption goes up. */
+function settle(work: () => SmallResult): SmallResult {
+  try {
+    return work();
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function failed(error: unknown): SmallResult {
+  const side = error instanceof SideError ? error.side : 'source';
+  const e = (error instanceof SideError ? error.error : error) as NodeJS.ErrnoException;
+  if (e?.name === 'InterruptedError') throw e;
+  return { type: 'failed', side, name: e?.name ?? 'Error', message: e?.message ?? String(e), ...(e?.code ? { code: e.code } : {}) };
+}
+
+/** A file open for copying: its source and partial, and how far it has got. */
+interface Open {
+  file: SmallFile;
+  source: number;
+  target: number;
+  before: Stats;
+  position: number;
+}
+
+/** Open the source, check its size, create the partial; a too-big source is closed and answered. */
+function open(file: SmallFile, maxSize: number): Open | SmallResult {
+  const source = on('source', () => openSync(file.source, 'r'));
+  try {
+    const before = on('source', () => fstatSync(source));
+    if (before.size > maxSize) {
+      closeSync(source);
+      return { type: 'too-big', size: before.size };
+    }
+    const target = on('target', () => openSync(file.partial, 'w+'));
+    return { file, source, target, before, position: 0 };
+  } catch (error) {
+    closeSync(source);
+    throw error;
+  }
+}
+
+function close(o: Open): void {
+  closeSync(o.source);
+  closeSync(o.target);
+}
+
+/**
+ * Read the next piece of the source (never past the size it had at the start: the second
+ * stat catches growth) into `buffer` and write it to the partial; 0 at the end.
+ */
+function copyPiece(o: Open, buffer: Uint8Array): number {
+  const want = Math.min(buffer.length, o.before.size - o.position);
+  if (want === 0) return 0;
+  const n = on('source', () => readSync(o.source, buffer, 0, want, o.position));
+  let written = 0;
+  while (written < n) written += on('target', () => writeSync(o.target, buffer, written, n - written));
+  o.position += n;
+  return n;
+}
+
+/** Stat the source again and give the partial the source's times: whether the source changed. */
+function settleTimes(o: Open): boolean {
+  const after = on('source', () => fstatSync(o.source));
+  const changed = after.size !== o.before.size || after.mtimeMs !== o.before.mtimeMs || o.position !== o.before.size;
+  if (o.file.preserveMtime) on('target', () => futimesSync(o.target, o.before.atime, o.before.mtime));
+  return changed;
+}
+
+/** One file, on its own, with node:crypto's hashers. */
+function copyOne(file: SmallFile, batch: SmallBatch, checkAbort: () => void): SmallResult {
+  const opened = open(file, batch.maxSize);
+  if (!('source' in opened)) return opened;
+  try {
+    const buffer = pieceBuffer(0, batch.piece);
+    const hasher = createHasher(batch.algorithm);
+    const check = batch.checkAlgorithm === batch.algorithm ? undefined : createHasher(batch.checkAlgorithm);
+    for (;;) {
+      checkAbort();
+      const n = copyPiece(opened, buffer);
+      if (n === 0) break;
+      hasher.update(buffer.subarray(0, n));
+      check?.update(buffer.subarray(0, n));
+    }
+    const changed = settleTimes(opened);
+    const digest = hasher.digest();
+    const reread = file.verify ? on('target', () => hashFd(opened.target, batch.piece, batch.checkAlgorithm, checkAbort)) : undefined;
+    return { type: 'whole', size: opened.position, digest, checkDigest: check ? check.digest() : digest, changed, ...(reread ? { reread } : {}) };
+  } finally {
+    close(opened);
+  }
+}
+
+/** Files open at once in copyInPairs: two, each with a lane for its source and one for its copy. */
+const SLOTS = 2;
+
+/**
+ * md5 only, re-read included: up to two files at once, piece by piece. Each piece is read
+ * from the source, written to the partial and read back from it at once (from the page
+ * cache, as the re-read of a whole file would be), and the four streams are hashed
+ * together. A slot whose file ends takes the next file of the batch.
+ */
+function copyInPairs(batch: SmallBatch, indices: number[], results: SmallResult[], checkAbort: () => void): void {
+  const md5 = (lanes ??= new Md5Lanes(2 * SLOTS));
+  const slots: ({ index: number; open: Open; shortReread: boolean } | undefined)[] = new Array(SLOTS).fill(undefined);
+  // Read straight into the lanes' own input areas, where they are hashed without a copy.
+  const area = (lane: number) => md5.region(lane).subarray(0, batch.piece);
+  const sources = slots.map((_, s) => area(2 * s));
+  const copies = slots.map((_, s) => area(2 * s + 1));
+  const lengths = new Array<number>(SLOTS).fill(0);
+  let next = 0;
+  const fail = (s: number, error: unknown) => {
+    const slot = slots[s]!;
+    slots[s] = undefined;
+    close(slot.open);
+    results[slot.index] = failed(error);
+  };
+  for (;;) {
+    checkAbort();
+    for (let s = 0; s < SLOTS; s++) {
+      while (slots[s] === undefined && next < indices.length) {
+        const index = indices[next++]!;
+        try {
+          const opened = open(batch.files[index]!, batch.maxSize);
+          if ('source' in opened) {
+            slots[s] = { index, open: opened, shortReread: false };
+            md5.reset(2 * s);
+            md5.reset(2 * s + 1);
+          } else results[index] = opened;
+        } catch (error) {
+          results[index] = failed(error);
+        }
+      }
+    }
+    if (slots.every((slot) => slot === undefined)) return;
+    for (let s = 0; s < SLOTS; s++) {
+      const slot = slots[s];
+      lengths[s] = 0;
+      if (!slot) continue;
+      try {
+        const at = slot.open.position;
+        const n = copyPiece(slot.open, sources[s]!);
+        if (n > 0 && on('target', () => readSync(slot.open.target, copies[s]!, 0, n, at)) !== n) slot.shortReread = true;
+        lengths[s] = n;
+      } catch (error) {
+        fail(s, error);
+      }
+    }
+    feedLanes(md5, slots.map((slot, s) => (slot ? { source: sources[s]!, copy: slot.shortReread ? undefined : copies[s]! } : undefined)), lengths);
+    for (let s = 0; s < SLOTS; s++) {
+      const slot = slots[s];
+      if (!slot || (lengths[s]! > 0 && slot.open.position < slot.open.before.size)) continue;
+      // The end of this file: its times, its digests, and the next file into the slot.
+      try {
+        const changed = settleTimes(slot.open);
+        const digest = md5.digest(2 * s);
+        // Anything past the end, or a short re-read, and the copy is hashed again whole,
+        // so its digest and size are what the file holds.
+        const longer = on('target', () => readSync(slot.open.target, copies[s]!, 0, 1, slot.open.position)) > 0;
+        const reread =
+          slot.shortReread || longer
+            ? on('target', () => hashFd(slot.open.target, batch.piece, 'md5', checkAbort))
+            : { digest: md5.digest(2 * s + 1), size: slot.open.position };
+        results[slot.index] = { type: 'whole', size: slot.open.position, digest, checkDigest: digest, changed, reread };
+        slots[s] = undefined;
+        close(slot.open);
+      } catch (error) {
+        fail(s, error);
+      }
+    }
+  }
+}
+
+/**
+ * Hash each slot's piece: its source into lane 2s, its copy into lane 2s+1 (none when the
+ * re-read came up short). The lanes take equal lengths at a time, so where the pieces
+ * differ the common part goes first, then the rest of the longer one.
+ */
+function feedLanes(md5: Md5Lanes, pieces: ({ source: Uint8Array; copy: Uint8Array | undefined } | undefined)[], lengths: number[]): void {
+  let done = 0;
+  for (;;) {
+    let step = Infinity;
+    for (let s = 0; s < pieces.length; s++) if (pieces[s] && lengths[s]! > done) step = Math.min(step, lengths[s]! - done);
+    if (step === Infinity) return;
+    const chunks: (Uint8Array | undefined)[] = [];
+    for (let s = 0; s < pieces.length; s++) {
+      const piece = pieces[s];
+      const active = piece !== undefined && lengths[s]! > done;
+      chunks.push(active ? piece.source.subarray(done, done + step) : undefined, active && piece.copy ? piece.copy.subarray(done, done + step) : undefined);
+    }
+    md5.update(chunks);
+    done += step;
+  }
+}
+
+let lanes: Md5Lanes | undefined;
+const kept: Buffer[] = [];
+
+/** Read buffer number `which`, kept for the thread's life (one per size in use). */
+function pieceBuffer(which: number, size: number): Buffer {
+  if (kept[which]?.length !== size) kept[which] = readBuffer(size);
+  return kept[which];
+}
