@@ -4,32 +4,33 @@ import { workerData } from 'node:worker_threads';
 import { CHANGES, READING, STOP, type PrefetchData } from './prefetch.js';
 import { readBuffer } from './read-buffer.js';
 
-const { shared, files, aheadBytes, skipFrom } = workerData as PrefetchData;
+const { shared, files, aheadBytes, skipFrom, reader, readers } = workerData as PrefetchData;
 const flags = new Int32Array(shared, 0, 4);
 const consumed = new BigInt64Array(shared, 16, 1);
 const buffer = readBuffer(256 * 1024);
 const stopped = () => Atomics.load(flags, STOP) !== 0;
 
-/** Bytes of the list passed so far (a file's listed size once it is done). */
-let done = 0;
+const reading = READING + reader;
 
 /** Wait while `ahead` bytes past the copy is too far; false once stopped. */
 function mayRead(ahead: number): boolean {
   while (!stopped() && ahead - Number(Atomics.load(consumed, 0)) > aheadBytes) {
-    Atomics.store(flags, READING, 0);
+    Atomics.store(flags, reading, 0);
     // The copy's progress (or the stop) wakes this thread; the timeout covers a missed wake.
     Atomics.wait(flags, CHANGES, Atomics.load(flags, CHANGES), 100);
   }
-  Atomics.store(flags, READING, stopped() ? 0 : 1);
+  Atomics.store(flags, reading, stopped() ? 0 : 1);
   return !stopped();
 }
 
-for (const file of files) {
-  if (!mayRead(done)) break;
-  if (file.size >= skipFrom) {
+/** Bytes of the list before the file in hand (the window counts the other readers' files too). */
+let done = 0;
+for (const [i, file] of files.entries()) {
+  if (i % readers !== reader || file.size >= skipFrom) {
     done += file.size;
     continue;
   }
+  if (!mayRead(done)) break;
   try {
     const fd = openSync(file.path, 'r');
     try {
@@ -45,4 +46,4 @@ for (const file of files) {
   }
   done += file.size;
 }
-Atomics.store(flags, READING, 0);
+Atomics.store(flags, reading, 0);

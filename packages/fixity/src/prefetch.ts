@@ -18,7 +18,7 @@ import { workerFile } from './worker-file.js';
  */
 export class Prefetcher {
   /** None for an empty list (nothing to read: no thread to start). */
-  private readonly worker: Worker | undefined;
+  private readonly workers: Worker[] = [];
   private readonly flags: Int32Array;
   private readonly consumedBytes: BigInt64Array;
   private consumedSoFar = 0;
@@ -32,11 +32,13 @@ export class Prefetcher {
     const shared = new SharedArrayBuffer(PREFETCH_SHARED_BYTES);
     this.flags = new Int32Array(shared, 0, 4);
     this.consumedBytes = new BigInt64Array(shared, 16, 1);
-    if (files.length === 0) return;
-    this.worker = new Worker(workerFile('prefetch-worker.js'), { workerData: { shared, files, aheadBytes, skipFrom: DIRECT_READ_MIN } satisfies PrefetchData });
-    // A prefetcher never keeps the process alive or fails the run.
-    this.worker.unref();
-    this.worker.on('error', () => Atomics.store(this.flags, READING, 0));
+    for (let reader = 0; reader < Math.min(READERS, files.length); reader++) {
+      const worker = new Worker(workerFile('prefetch-worker.js'), { workerData: { shared, files, aheadBytes, skipFrom: DIRECT_READ_MIN, reader, readers: READERS } satisfies PrefetchData });
+      // A prefetcher never keeps the process alive or fails the run.
+      worker.unref();
+      worker.on('error', () => Atomics.store(this.flags, READING + reader, 0));
+      this.workers.push(worker);
+    }
   }
 
   /** The copy has taken `bytes` more (of files in the list). */
@@ -51,13 +53,14 @@ export class Prefetcher {
    * up, not finished): a copy holds back its early write-back meanwhile.
    */
   get reading(): boolean {
-    return Atomics.load(this.flags, READING) === 1;
+    for (let reader = 0; reader < READERS; reader++) if (Atomics.load(this.flags, READING + reader) === 1) return true;
+    return false;
   }
 
   async close(): Promise<void> {
     Atomics.store(this.flags, STOP, 1);
     this.wake();
-    await this.worker?.terminate();
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   private wake(): void {
@@ -66,8 +69,15 @@ export class Prefetcher {
   }
 }
 
-// The shared memory: Int32 [0] changes (bumped to wake the thread), [1] stop, [2] reading;
-// BigInt64 at byte 16: bytes the copy has consumed.
+/**
+ * Threads reading, each every READERS-th file of the list: the disk serves two reads at
+ * once faster than one after another (2,000 files of 500 kB, cold, `cat` in order: 2.4-3.3 s
+ * by one process, 1.5-2.1 s by two).
+ */
+const READERS = 2;
+
+// The shared memory: Int32 [0] changes (bumped to wake the threads), [1] stop, [2 + r]
+// reader r is reading; BigInt64 at byte 16: bytes the copy has consumed.
 export const PREFETCH_SHARED_BYTES = 24;
 export const CHANGES = 0;
 export const STOP = 1;
@@ -79,4 +89,7 @@ export interface PrefetchData {
   aheadBytes: number;
   /** Files of this size and more are not read (their bytes count as passed). */
   skipFrom: number;
+  /** This thread reads files `reader`, `reader + readers`, ... of the list. */
+  reader: number;
+  readers: number;
 }
