@@ -13,6 +13,7 @@ import {
   Prefetcher,
   sharedHashPool,
   SyncGroup,
+  type SyncTicket,
   type HashPool,
   writeManifest,
   type HashAlgorithm,
@@ -134,14 +135,17 @@ async function copyOne(source: string, options: CopyitOptions, ctx: ToolContext,
             prefetch.consumed(n);
           }
         : undefined;
+      // Taken before the first wait: the group counts this copy until it flushes or gives up.
+      const ticket = syncGroup?.ticket();
       try {
-        outcomes[index] = await copyFile(file, paths, journal, options, ctx, pool, progress, { syncGroup, prefetch, onBytes });
+        outcomes[index] = await copyFile(file, paths, journal, options, ctx, pool, progress, { ticket, prefetch, onBytes });
       } catch (error) {
         if (error instanceof InterruptedError) throw error;
         logger.error(error instanceof Error ? error.message : String(error));
         outcomes[index] = { file, action: 'failed', error };
         progress.fileDone();
       } finally {
+        ticket?.forgo();
         // Skipped, or failed part-way: the prefetcher counts the file as passed all the same.
         if (onBytes && copied < file.size) prefetch.consumed(file.size - copied);
       }
@@ -164,7 +168,7 @@ async function copyFile(
   ctx: ToolContext,
   pool: HashPool,
   progress: CopyProgress,
-  { syncGroup, prefetch, onBytes }: { syncGroup: SyncGroup | undefined; prefetch: Prefetcher; onBytes: ((n: number) => void) | undefined },
+  { ticket, prefetch, onBytes }: { ticket: SyncTicket | undefined; prefetch: Prefetcher; onBytes: ((n: number) => void) | undefined },
 ): Promise<FileOutcome> {
   const { logger, signal } = ctx;
   const dst = join(paths.manifestRoot, file.rel);
@@ -195,7 +199,7 @@ async function copyFile(
       // The disk reads the sources ahead first; the copy's own write-back waits meanwhile.
       holdWriteBack: () => prefetch.reading,
       onVerifyBytes: (n) => progress.addBytes(n),
-      ...(syncGroup ? { syncGroup } : {}),
+      ...(ticket ? { syncGroup: ticket } : {}),
       // Each folder is fsynced once when its files are in (see copyOne), not after every rename.
       syncFolder: false,
       ...(testHook ? { beforeVerify: (partial: string) => testHook('before-verify', partial) } : {}),

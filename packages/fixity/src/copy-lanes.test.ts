@@ -203,6 +203,21 @@ describe('SyncGroup', () => {
     expect(fsyncs).toBe(process.platform === 'linux' ? 0 : 3);
   });
 
+  it('starts a flush once every ticket holder waits or has given up, not after the window', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-sync-'));
+    // Batch and window out of reach: only the tickets can start this flush.
+    const group = new SyncGroup(dir, { batch: 100, windowMs: 600_000 });
+    const tickets = [group.ticket(), group.ticket(), group.ticket()];
+    let flushed = 0;
+    const waits = tickets.slice(0, 2).map((t) => t.flush(async () => void flushed++).then(() => 'flushed'));
+    // Two wait, one holder is still at work: no flush yet.
+    expect(await Promise.race([...waits, new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))])).toBe('waiting');
+    tickets[2]!.forgo();
+    tickets[0]!.forgo(); // already flushing: no effect
+    expect(await Promise.all(waits)).toEqual(['flushed', 'flushed']);
+    expect(flushed).toBe(process.platform === 'linux' ? 0 : 2);
+  });
+
   it('falls back to the caller own fsync when the file system flush fails', async () => {
     const group = new SyncGroup(join(tmpdir(), 'no such folder for sync'));
     let fsyncs = 0;

@@ -43,9 +43,10 @@ export interface CopyVerifiedOptions {
   holdWriteBack?: () => boolean;
   /**
    * Make the copy durable through this group flush (one syncfs for many files) rather
-   * than its own fsync. The caller then fsyncs the destination folders once at the end.
+   * than its own fsync: a SyncGroup, or a ticket of one (SyncGroup.ticket). The caller
+   * then fsyncs the destination folders once at the end.
    */
-  syncGroup?: SyncGroup;
+  syncGroup?: Pick<SyncGroup, 'flush'>;
   /**
    * fsync the destination folder after the rename (default true). A caller copying many
    * files into one folder may pass false and fsync the folder once at the end instead.

@@ -49,7 +49,7 @@ export { fsError } from './fs-error.js';
 export { followFile, type FileFollower, type FollowOptions } from './follow-file.js';
 export { HashPool, sharedHashPool } from './hash-pool.js';
 export { CopyLanes, sharedCopyLanes } from './copy-lanes.js';
-export { SyncGroup } from './sync-group.js';
+export { SyncGroup, type SyncTicket } from './sync-group.js';
 export { readBuffer } from './read-buffer.js';
 export { pathExists } from './path-exists.js';
 export { Prefetcher } from './prefetch.js';

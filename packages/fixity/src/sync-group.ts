@@ -25,6 +25,9 @@ export class SyncGroup {
   private supported = process.platform === 'linux';
   private readonly batch: number;
   private readonly windowMs: number;
+  /** Tickets given out and not yet used (their holders may still join). */
+  private outstanding = 0;
+  private ticketed = false;
 
   /** @param dir any folder on the file system the copies are written to */
   constructor(
@@ -41,9 +44,36 @@ export class SyncGroup {
     await fsyncOne();
   }
 
+  /**
+   * A place in the group for one copy under way, taken when the copy starts: once every
+   * holder of a ticket waits (or has given its ticket up), no one else can join before the
+   * flush, so it starts at once instead of after the window. Without this the last files
+   * of a run waited out the whole window.
+   */
+  ticket(): SyncTicket {
+    this.ticketed = true;
+    this.outstanding++;
+    let used = false;
+    const use = () => {
+      if (used) return false;
+      used = true;
+      this.outstanding--;
+      return true;
+    };
+    return {
+      flush: (fsyncOne) => {
+        use();
+        return this.flush(fsyncOne);
+      },
+      forgo: () => {
+        if (use() && this.waiting.length > 0 && this.outstanding === 0) this.startSoon();
+      },
+    };
+  }
+
   private join(): Promise<boolean> {
     const joined = new Promise<boolean>((resolve) => this.waiting.push({ resolve }));
-    if (this.waiting.length >= this.batch) this.startSoon();
+    if (this.waiting.length >= this.batch || (this.ticketed && this.outstanding === 0)) this.startSoon();
     else this.timer ??= setTimeout(() => this.startSoon(), this.windowMs);
     return joined;
   }
@@ -70,4 +100,12 @@ export class SyncGroup {
       if (this.running === run) this.running = undefined;
     });
   }
+}
+
+/** One copy's place in a SyncGroup (see SyncGroup.ticket). */
+export interface SyncTicket {
+  /** SyncGroup.flush, for this copy. */
+  flush(fsyncOne: () => Promise<void>): Promise<void>;
+  /** This copy will not flush after all (skipped, failed); nothing once it has flushed. */
+  forgo(): void;
 }
