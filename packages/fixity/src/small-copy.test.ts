@@ -44,7 +44,7 @@ describe('copySmallFiles', () => {
     }
   });
 
-  it('gives the same answers one file at a time when the check is another algorithm', async () => {
+  it('gives the same answers with another check algorithm (four files at a time)', async () => {
     const { files, data } = await sources(sizes);
     const results = copySmallFiles(batchOf(files, { checkAlgorithm: 'xxh128' }), never);
     for (const [i, result] of results.entries()) {
@@ -53,14 +53,14 @@ describe('copySmallFiles', () => {
     }
   });
 
-  it('answers a failed file with its side and reason, and copies the rest', async () => {
-    const { dir, files, data } = await sources([1000, 300_000, 2000, 5000]);
+  it.each(['md5', 'xxh128'] as const)('answers a failed file with its side and reason, and copies the rest (check %s)', async (checkAlgorithm) => {
+    const { dir, files, data } = await sources([1000, 300_000, 2000, 5000, 600_000, 7]);
     files[1] = { ...files[1]!, source: join(dir, 'missing') };
     files[2] = { ...files[2]!, partial: join(dir, 'no-such-folder', 'dst.partial') };
-    const results = copySmallFiles(batchOf(files), never);
+    const results = copySmallFiles(batchOf(files, { checkAlgorithm }), never);
     expect(results[1]).toMatchObject({ type: 'failed', side: 'source', code: 'ENOENT' });
     expect(results[2]).toMatchObject({ type: 'failed', side: 'target', code: 'ENOENT' });
-    for (const i of [0, 3]) expect(results[i]).toMatchObject({ type: 'whole', digest: md5(data[i]!), reread: { digest: md5(data[i]!) } });
+    for (const i of [0, 3, 4, 5]) expect(results[i]).toMatchObject({ type: 'whole', digest: md5(data[i]!), reread: { digest: hashBuffer(data[i]!, checkAlgorithm) } });
   });
 
   it('leaves a source over the size limit alone, and copies the others', async () => {

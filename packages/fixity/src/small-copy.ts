@@ -1,11 +1,11 @@
 // Small files, copied on a copy-lane thread by name (see CopyLanes.copySmall): each is
 // opened, read, hashed and written to its partial piece by piece, the source stat'ed
-// again, the partial given the source's times and re-read. With md5 as both the hash of
-// record and the check, two files go through at once: their sources and their re-read
-// copies take the four lanes of one SIMD md5 (md5-lanes.ts), which hashes four streams for
-// little more than the price of one. Otherwise one file at a time, by node:crypto.
+// again, the partial given the source's times and re-read. With md5 of record, several
+// files go through at once on the four lanes of one SIMD md5 (md5-lanes.ts), which hashes
+// four streams for little more than the price of one (see copyInLanes). Otherwise one file
+// at a time, by node:crypto.
 import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
-import { createHasher, type HashAlgorithm } from './hash.js';
+import { createHasher, type HashAlgorithm, type Hasher } from './hash.js';
 import { Md5Lanes, md5LanesSupported } from './md5-lanes.js';
 import { readBuffer } from './read-buffer.js';
 
@@ -38,18 +38,18 @@ export type SmallResult =
  */
 export function copySmallFiles(batch: SmallBatch, checkAbort: () => void): SmallResult[] {
   const results: SmallResult[] = new Array(batch.files.length);
-  const paired: number[] = [];
+  const onLanes: number[] = [];
   batch.files.forEach((file, i) => {
-    if (file.verify && batch.algorithm === 'md5' && batch.checkAlgorithm === 'md5' && md5LanesSupported()) paired.push(i);
+    if (file.verify && batch.algorithm === 'md5' && md5LanesSupported()) onLanes.push(i);
     else results[i] = settle(() => copyOne(file, batch, checkAbort));
   });
-  if (paired.length > 0) copyInPairs(batch, paired, results, checkAbort);
+  if (onLanes.length > 0) copyInLanes(batch, onLanes, results, checkAbort);
   return results;
 }
 
 /** Hash a whole file through a descriptor, from the start to its end now. */
 export function hashFd(fd: number, piece: number, algorithm: HashAlgorithm, checkAbort: () => void): { digest: string; size: number } {
-  const buffer = pieceBuffer(2 * SLOTS, piece);
+  const buffer = pieceBuffer(LANES, piece);
   const hasher = createHasher(algorithm);
   let position = 0;
   for (;;) {
@@ -173,23 +173,26 @@ function copyOne(file: SmallFile, batch: SmallBatch, checkAbort: () => void): Sm
   }
 }
 
-/** Files open at once in copyInPairs: two, each with a lane for its source and one for its copy. */
-const SLOTS = 2;
-
 /**
- * md5 only, re-read included: up to two files at once, piece by piece. Each piece is read
- * from the source, written to the partial and read back from it at once (from the page
- * cache, as the re-read of a whole file would be), and the four streams are hashed
- * together. A slot whose file ends takes the next file of the batch.
+ * md5 of record on the SIMD lanes (up to four files at once), piece by piece. Each piece is
+ * read from the source, written to the partial and read back from it at once (from the page
+ * cache, as the re-read of a whole file would be). With md5 as the check too, two files at
+ * a time, each with a lane for its source and one for its copy; with another check (xxh128,
+ * fast on its own), four, a lane for each source and the check hashed beside. A slot whose
+ * file ends takes the next file of the batch.
  */
-function copyInPairs(batch: SmallBatch, indices: number[], results: SmallResult[], checkAbort: () => void): void {
-  const md5 = (lanes ??= new Md5Lanes(2 * SLOTS));
-  const slots: ({ index: number; open: Open; shortReread: boolean } | undefined)[] = new Array(SLOTS).fill(undefined);
+function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[], checkAbort: () => void): void {
+  const md5 = (lanes ??= new Md5Lanes(LANES));
+  const paired = batch.checkAlgorithm === 'md5';
+  const slotCount = paired ? LANES / 2 : LANES;
+  const sourceLane = (s: number) => (paired ? 2 * s : s);
+  const slots: (Slot | undefined)[] = new Array(slotCount).fill(undefined);
   // Read straight into the lanes' own input areas, where they are hashed without a copy.
   const area = (lane: number) => md5.region(lane).subarray(0, batch.piece);
-  const sources = slots.map((_, s) => area(2 * s));
-  const copies = slots.map((_, s) => area(2 * s + 1));
-  const lengths = new Array<number>(SLOTS).fill(0);
+  const sources = slots.map((_, s) => area(sourceLane(s)));
+  const copies = slots.map((_, s) => (paired ? area(2 * s + 1) : pieceBuffer(LANES + 1 + s, batch.piece)));
+  const pieces: (Uint8Array | undefined)[] = new Array(LANES).fill(undefined);
+  const lengths = new Array<number>(LANES).fill(0);
   let next = 0;
   const fail = (s: number, error: unknown) => {
     const slot = slots[s]!;
@@ -199,51 +202,61 @@ function copyInPairs(batch: SmallBatch, indices: number[], results: SmallResult[
   };
   for (;;) {
     checkAbort();
-    for (let s = 0; s < SLOTS; s++) {
+    for (let s = 0; s < slotCount; s++) {
       while (slots[s] === undefined && next < indices.length) {
         const index = indices[next++]!;
         try {
           const opened = open(batch.files[index]!, batch.maxSize);
-          if ('source' in opened) {
-            slots[s] = { index, open: opened, shortReread: false };
-            md5.reset(2 * s);
-            md5.reset(2 * s + 1);
-          } else results[index] = opened;
+          if (!('source' in opened)) {
+            results[index] = opened;
+            continue;
+          }
+          slots[s] = { index, open: opened, last: 0, shortReread: false, ...(paired ? {} : { check: createHasher(batch.checkAlgorithm), reread: createHasher(batch.checkAlgorithm) }) };
+          md5.reset(sourceLane(s));
+          if (paired) md5.reset(2 * s + 1);
         } catch (error) {
           results[index] = failed(error);
         }
       }
     }
     if (slots.every((slot) => slot === undefined)) return;
-    for (let s = 0; s < SLOTS; s++) {
+    pieces.fill(undefined);
+    for (let s = 0; s < slotCount; s++) {
       const slot = slots[s];
-      lengths[s] = 0;
       if (!slot) continue;
       try {
         const at = slot.open.position;
         const n = copyPiece(slot.open, sources[s]!);
         if (n > 0 && on('target', () => readSync(slot.open.target, copies[s]!, 0, n, at)) !== n) slot.shortReread = true;
-        lengths[s] = n;
+        slot.last = n;
+        pieces[sourceLane(s)] = sources[s];
+        lengths[sourceLane(s)] = n;
+        if (paired && !slot.shortReread) {
+          pieces[2 * s + 1] = copies[s];
+          lengths[2 * s + 1] = n;
+        }
+        slot.check?.update(sources[s]!.subarray(0, n));
+        if (!slot.shortReread) slot.reread?.update(copies[s]!.subarray(0, n));
       } catch (error) {
         fail(s, error);
       }
     }
-    feedLanes(md5, slots.map((slot, s) => (slot ? { source: sources[s]!, copy: slot.shortReread ? undefined : copies[s]! } : undefined)), lengths);
-    for (let s = 0; s < SLOTS; s++) {
+    feedLanes(md5, pieces, lengths);
+    for (let s = 0; s < slotCount; s++) {
       const slot = slots[s];
-      if (!slot || (lengths[s]! > 0 && slot.open.position < slot.open.before.size)) continue;
+      if (!slot || (slot.last > 0 && slot.open.position < slot.open.before.size)) continue;
       // The end of this file: its times, its digests, and the next file into the slot.
       try {
         const changed = settleTimes(slot.open);
-        const digest = md5.digest(2 * s);
+        const digest = md5.digest(sourceLane(s));
         // Anything past the end, or a short re-read, and the copy is hashed again whole,
         // so its digest and size are what the file holds.
         const longer = on('target', () => readSync(slot.open.target, copies[s]!, 0, 1, slot.open.position)) > 0;
         const reread =
           slot.shortReread || longer
-            ? on('target', () => hashFd(slot.open.target, batch.piece, 'md5', checkAbort))
-            : { digest: md5.digest(2 * s + 1), size: slot.open.position };
-        results[slot.index] = { type: 'whole', size: slot.open.position, digest, checkDigest: digest, changed, reread };
+            ? on('target', () => hashFd(slot.open.target, batch.piece, batch.checkAlgorithm, checkAbort))
+            : { digest: slot.reread ? slot.reread.digest() : md5.digest(2 * s + 1), size: slot.open.position };
+        results[slot.index] = { type: 'whole', size: slot.open.position, digest, checkDigest: slot.check ? slot.check.digest() : digest, changed, reread };
         slots[s] = undefined;
         close(slot.open);
       } catch (error) {
@@ -253,24 +266,34 @@ function copyInPairs(batch: SmallBatch, indices: number[], results: SmallResult[
   }
 }
 
+/** A file in hand in copyInLanes. */
+interface Slot {
+  index: number;
+  open: Open;
+  /** Bytes of its last piece (0: at its end). */
+  last: number;
+  /** The re-read of a piece came up short: the copy is hashed again whole at the end. */
+  shortReread: boolean;
+  /** With a check other than md5: of the source's bytes, and of the re-read copy. */
+  check?: Hasher;
+  reread?: Hasher;
+}
+
+/** The md5 lanes (Md5Lanes). */
+const LANES = 4;
+
 /**
- * Hash each slot's piece: its source into lane 2s, its copy into lane 2s+1 (none when the
- * re-read came up short). The lanes take equal lengths at a time, so where the pieces
- * differ the common part goes first, then the rest of the longer one.
+ * Hash each lane's piece (`lengths[lane]` bytes; none where `pieces[lane]` is undefined).
+ * The lanes take equal lengths at a time, so where the pieces differ the common part goes
+ * first, then the rest of the longer ones.
  */
-function feedLanes(md5: Md5Lanes, pieces: ({ source: Uint8Array; copy: Uint8Array | undefined } | undefined)[], lengths: number[]): void {
+function feedLanes(md5: Md5Lanes, pieces: (Uint8Array | undefined)[], lengths: number[]): void {
   let done = 0;
   for (;;) {
     let step = Infinity;
-    for (let s = 0; s < pieces.length; s++) if (pieces[s] && lengths[s]! > done) step = Math.min(step, lengths[s]! - done);
+    for (let lane = 0; lane < LANES; lane++) if (pieces[lane] && lengths[lane]! > done) step = Math.min(step, lengths[lane]! - done);
     if (step === Infinity) return;
-    const chunks: (Uint8Array | undefined)[] = [];
-    for (let s = 0; s < pieces.length; s++) {
-      const piece = pieces[s];
-      const active = piece !== undefined && lengths[s]! > done;
-      chunks.push(active ? piece.source.subarray(done, done + step) : undefined, active && piece.copy ? piece.copy.subarray(done, done + step) : undefined);
-    }
-    md5.update(chunks);
+    md5.update(pieces.map((piece, lane) => (piece && lengths[lane]! > done ? piece.subarray(done, done + step) : undefined)));
     done += step;
   }
 }
