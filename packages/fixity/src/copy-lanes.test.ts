@@ -101,6 +101,28 @@ describe('copy lanes', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
+  it('hashes the copy as re-read from its path, not the bytes it was given to write', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024 + 4321);
+    await writeFile(join(dir, 'src'), data);
+    // The lane writes through one descriptor and re-reads the path it is given: here another
+    // file, of other bytes (same length, then longer), stands for a copy that went wrong.
+    for (const other of [pattern(data.length, 9), pattern(data.length + 70_000, 9)]) {
+      await writeFile(join(dir, 'other'), other);
+      const sourceFd = openSync(join(dir, 'src'), 'r');
+      const targetFd = openSync(join(dir, 'dst'), 'w');
+      try {
+        const result = await oneLane.run({ sourcePath: join(dir, 'src'), sourceFd, targetFd, targetPath: join(dir, 'other'), size: data.length, algorithm: 'md5' });
+        expect([result.hash, result.check, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
+        expect(result.reread).toEqual({ digest: hashBuffer(other), size: other.length });
+      } finally {
+        closeSync(sourceFd);
+        closeSync(targetFd);
+      }
+      expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+    }
+  });
+
   it('stops only the small copies whose signal aborted, though several share a thread', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
     const lanes = new CopyLanes({ lanes: 1 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '@avpres/core';
 import { fsError } from './fs-error.js';
+import { md5LanesSupported } from './md5-lanes.js';
 import type { HashAlgorithm } from './hash.js';
 import { laneControl, newControlBuffer, type LaneControl, type LaneReply, type LaneRole, type LaneShared, type LaneTask } from './lane-control.js';
 import { workerFile } from './worker-file.js';
@@ -224,6 +225,7 @@ interface FinalReply {
   write: Extract<LaneReply, { type: 'written' }>;
   hash: Extract<LaneReply, { type: 'hashed' }>;
   follow: Extract<LaneReply, { type: 'followed' }>;
+  check: Extract<LaneReply, { type: 'checked' }>;
   small: Extract<LaneReply, { type: 'small' }>;
   reread: Extract<LaneReply, { type: 'reread' }>;
 }
@@ -277,6 +279,20 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
   const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
   const startFollower = () => startTask(lane, lane.byRole.follow, { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
   try {
+    if (job.algorithm === 'md5' && checkAlgorithm === 'md5' && !job.beforeVerify && md5LanesSupported()) {
+      // Both md5s on one thread's SIMD lanes (see the worker's `check`).
+      const [read, written, checked] = await settleAll(
+        [
+          startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size }, job),
+          startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job),
+          startTask(lane, lane.byRole.hash, { role: 'check', ...ring, path: job.targetPath }, job),
+        ] as const,
+        control,
+      );
+      job.onBytes?.(written.bytes, written.size);
+      job.onVerifyBytes?.(checked.bytes);
+      return { size: written.size, hash: checked.digest, check: checked.digest, reread: checked.reread, directRead: read.direct };
+    }
     const copying = [
       startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job),
       startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job),

@@ -105,6 +105,9 @@ export type LaneTask =
   | (RingTask & { role: 'write'; targetFd: number })
   | (RingTask & { role: 'hash'; algorithm: HashAlgorithm })
   | { role: 'follow'; path: string; chunkSize: number; algorithm: HashAlgorithm }
+  // md5 of the source's bytes and of the copy re-read right behind the writer, together
+  // on two lanes of one SIMD md5 (instead of a 'hash' and a 'follow' task).
+  | (RingTask & { role: 'check'; path: string })
   // Small files, each all on one thread, by name (see small-copy.ts).
   | ({ role: 'small' } & SmallBatch)
   | { role: 'reread'; path: string; piece: number; algorithm: HashAlgorithm };
@@ -117,6 +120,7 @@ export type LaneReply =
   | { type: 'written'; size: number; bytes: number }
   | { type: 'hashed'; digest: string; size: number }
   | { type: 'followed'; digest: string; size: number; bytes: number }
+  | { type: 'checked'; digest: string; size: number; reread: { digest: string; size: number }; bytes: number }
   | { type: 'small'; results: SmallResult[] }
   | { type: 'reread'; digest: string; size: number }
   | { type: 'error'; role: LaneRole; side?: 'source' | 'target'; name: string; message: string; code?: string };
