@@ -126,14 +126,17 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-function module(body: number[], params: number[]): Uint8Array {
+/** A module of functions (p: i32, n: i32) => void, exported under their names, and its memory. */
+function module(functions: Record<string, number[]>): Uint8Array {
+  const bodies = Object.values(functions);
+  const exports = Object.keys(functions).flatMap((fn, i) => [...name(fn), 0x00, ...uleb(i)]);
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
-    ...section(3, [1, 0]),
+    ...section(1, [1, 0x60, 2, I32, I32, 0]),
+    ...section(3, [bodies.length, ...bodies.map(() => 0)]),
     ...section(5, [1, 0x01, ...uleb(PAGES), ...uleb(PAGES)]),
-    ...section(7, [2, ...name('memory'), 0x02, 0, ...name('blocks'), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(7, [bodies.length + 1, ...name('memory'), 0x02, 0, ...exports]),
+    ...section(10, [bodies.length, ...bodies.flatMap((body) => [...uleb(body.length), ...body])]),
   ];
   return Uint8Array.from(bytes);
 }
@@ -220,7 +223,63 @@ function blocksModule(): Uint8Array {
     code.store(STATE + 16 * w);
   });
   code.op(0x0b);
-  return module(code.bytes, [I32, I32]);
+  return module({ blocks: code.bytes, pair: pairBody() });
+}
+
+// Scalar i32 opcodes used by pairBody.
+const i32op = { load: 0x28, store: 0x36, add: 0x6a, sub: 0x6b, and: 0x71, or: 0x72, xor: 0x73, rotl: 0x77 } as const;
+
+/**
+ * pair(p, n): lanes 0 and 1 only, n blocks each (lane 1's at p + REGION), as two scalar md5
+ * chains side by side. With two streams the vector kernel leaves half its width idle and
+ * pays three operations for each rotate; scalar code has a rotate instruction, and the two
+ * independent chains fill the CPU's pipelines. State as in `blocks`; no mask (both run).
+ */
+function pairBody(): number[] {
+  const P = 0;
+  const N = 1;
+  let next = 2;
+  const regs = () => [next++, next++, next++, next++];
+  const state = [regs(), regs()];
+  const code = new Code();
+  code.op(...uleb(1), ...uleb(next - 2), I32); // locals: one group, all i32
+  const word = (k: number, w: number) => STATE + 16 * w + 4 * k;
+  state.forEach((chain, k) => chain.forEach((l, w) => code.i32(0).op(i32op.load, 2, ...uleb(word(k, w))).set(l)));
+  code.op(0x02, 0x40, 0x03, 0x40); // block, loop
+  code.get(N).op(0x45, 0x0d, 1); // i32.eqz; br_if to the block's end
+  const names = state.map((chain) => [...chain]);
+  for (let i = 0; i < 64; i++) {
+    const s = SHIFT[(i >> 4) * 4 + (i & 3)]!;
+    for (let k = 0; k < 2; k++) {
+      const [A, B, C, D] = names[k]! as [number, number, number, number];
+      // As in `blocks`: m + K + a first (it does not wait for b), then the part of f that
+      // does not read b, and b last.
+      code.get(P).op(i32op.load, 2, ...uleb(k * REGION + 4 * messageIndex(i))).i32(K[i]! | 0).op(i32op.add).get(A).op(i32op.add);
+      switch (i >> 4) {
+        case 0: // F = d ^ (b & (c ^ d))
+          code.get(C).get(D).op(i32op.xor).get(B).op(i32op.and).get(D).op(i32op.xor).op(i32op.add);
+          break;
+        case 1: // G = (c & ~d) + (b & d)
+          code.get(D).i32(-1).op(i32op.xor).get(C).op(i32op.and).op(i32op.add).get(B).get(D).op(i32op.and).op(i32op.add);
+          break;
+        case 2: // H = (c ^ d) ^ b
+          code.get(C).get(D).op(i32op.xor).get(B).op(i32op.xor).op(i32op.add);
+          break;
+        default: // I = c ^ (b | ~d)
+          code.get(D).i32(-1).op(i32op.xor).get(B).op(i32op.or).get(C).op(i32op.xor).op(i32op.add);
+      }
+      code.i32(s).op(i32op.rotl).get(B).op(i32op.add).set(A);
+      names[k] = [D, A, B, C];
+    }
+  }
+  // The block's start state is still in memory: add it, and store the sum for the next.
+  state.forEach((chain, k) =>
+    chain.forEach((l, w) => code.i32(0).get(l).i32(0).op(i32op.load, 2, ...uleb(word(k, w))).op(i32op.add).tee(l).op(i32op.store, 2, ...uleb(word(k, w)))),
+  );
+  code.get(P).i32(64).op(i32op.add).set(P);
+  code.get(N).i32(1).op(i32op.sub).set(N);
+  code.op(0x0c, 0, 0x0b, 0x0b, 0x0b); // br loop; end loop; end block; end
+  return code.bytes;
 }
 
 let compiled: WasmModule | undefined;
@@ -250,6 +309,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 export class Md5Lanes {
   readonly #lanes: number;
   readonly #run: (p: number, n: number) => void;
+  readonly #pair: (p: number, n: number) => void;
   readonly #mem: Uint8Array;
   /** Bytes of a lane's last, incomplete block. */
   readonly #pending: Uint8Array[] = [];
@@ -267,6 +327,7 @@ export class Md5Lanes {
     compiled ??= new WebAssembly.Module(blocksModule());
     const { exports } = new WebAssembly.Instance(compiled);
     this.#run = exports['blocks'] as (p: number, n: number) => void;
+    this.#pair = exports['pair'] as (p: number, n: number) => void;
     this.#mem = new Uint8Array((exports['memory'] as { buffer: ArrayBuffer }).buffer);
     const view = new DataView(this.#mem.buffer);
     for (let i = 0; i < 64; i++) for (let j = 0; j < 4; j++) view.setUint32(KTAB + 16 * i + 4 * j, K[i]!, true);
@@ -392,6 +453,8 @@ export class Md5Lanes {
   }
 
   #blocks(n: number, mask: number): void {
+    // Lanes 0 and 1 alone: two scalar chains beat the vector kernel (see pairBody).
+    if (mask === 0b11) return this.#pair(DATA, n);
     for (let i = 0; i < LANES; i++) this.#mem.fill(mask & (1 << i) ? 0xff : 0, MASK + 4 * i, MASK + 4 * i + 4);
     this.#run(DATA, n);
   }
