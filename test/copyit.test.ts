@@ -298,6 +298,8 @@ describe('avpres copyit: proof and failures', () => {
     const noSource = await avpres(['copyit', join(work.dir, 'nope'), work.dir, '--json']);
     expect(noSource.exitCode).toBe(2);
     expect(noSource.stderr).toContain(`${join(work.dir, 'nope')}: no such file or folder`);
+    // Named once in a line, not twice.
+    expect(noSource.stderr).not.toContain(`${join(work.dir, 'nope')}: ${join(work.dir, 'nope')}`);
     for (const args of [['copyit', src], ['copyit', src, work.dir, '--algorithm', 'crc32'], ['copyit', src, work.dir, '--jobs', '0'], ['copyit', src, work.dir, '--bogus']]) {
       const r = await avpres([...args, '--json']);
       expect(r.exitCode, args.join(' ')).toBe(2);

@@ -65,7 +65,8 @@ export async function copyit(options: CopyitOptions, ctx: ToolContext): Promise<
   const pool = sharedHashPool();
   return eachInput(options.sources, (source) => copyOne(source, options, ctx, pool), {
     name: (source) => source,
-    onFailure: (source, error) => ctx.logger.error(`${source}: ${error instanceof Error ? error.message : String(error)}`),
+    // Most messages name their file already: the source only where it does not.
+    onFailure: (source, error) => ctx.logger.error(errorText(error).includes(source) ? errorText(error) : `${source}: ${errorText(error)}`),
   });
 }
 
