@@ -26,7 +26,7 @@ export interface ToolRun {
 export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   const { shared } = run;
   const logger = new Logger({ tool: `avpres ${run.tool}`, version: VERSION, user: shared.user, commandLine: io.commandLine });
-  const consoleSink = new ConsoleSink({ stream: io.stderr, quiet: shared.quiet, verbose: shared.verbose });
+  const consoleSink = new ConsoleSink({ stream: io.stderr, quiet: shared.quiet, verbose: shared.verbose, signal: io.signal });
   logger.attach(consoleSink);
   const logFiles = shared.dryRun ? undefined : openRunLogs(logger, run, io);
 

@@ -9,6 +9,12 @@ export interface ConsoleSinkOptions {
   tty?: boolean;
   /** Seconds between plain progress lines when not on a TTY. */
   plainInterval?: number;
+  /**
+   * The run's abort signal. Once it fires (Ctrl-C), failed events are counted rather than
+   * printed one by one: every file under way fails with the interruption (hundreds in a
+   * folder of small files), and the run's log records each of them.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -22,6 +28,8 @@ export class ConsoleSink implements LogSink {
   private bar: cliProgress.SingleBar | undefined;
   private barLabel = '';
   private lastPlain = new Map<string, number>();
+  /** Failed events not printed because the run was interrupted. */
+  private unshown = 0;
 
   constructor(private readonly options: ConsoleSinkOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -32,11 +40,16 @@ export class ConsoleSink implements LogSink {
   write(record: LogRecord): void {
     switch (record.kind) {
       case 'message':
+        this.reportUnshown();
         if (record.level === 'debug' && !this.options.verbose) return;
         if (record.level === 'info' && this.options.quiet) return;
         this.line(record.level === 'info' || record.level === 'debug' ? record.text : `${record.level}: ${record.text}`);
         return;
       case 'event':
+        if (record.event.outcome !== 'success' && this.options.signal?.aborted) {
+          this.unshown++;
+          return;
+        }
         if (this.options.verbose || record.event.outcome !== 'success') {
           if (this.options.quiet && record.event.outcome === 'success') return;
           this.line(`${record.event.type}: ${record.event.outcome}: ${record.event.detail}`);
@@ -56,6 +69,13 @@ export class ConsoleSink implements LogSink {
 
   close(): void {
     this.stopBar();
+    this.reportUnshown();
+  }
+
+  /** One line for the failed events not printed since the interruption (before the next message). */
+  private reportUnshown(): void {
+    if (this.unshown > 0) this.line(`${this.unshown} event${this.unshown === 1 ? '' : 's'} ended unfinished by the interruption (in the run's log, not listed here)`);
+    this.unshown = 0;
   }
 
   private line(text: string): void {
