@@ -106,8 +106,8 @@ describe('copy lanes', () => {
     const data = pattern(9 * 1024 * 1024 + 4321);
     await writeFile(join(dir, 'src'), data);
     // The lane writes through one descriptor and re-reads the path it is given: here another
-    // file, of other bytes (same length, then longer), stands for a copy that went wrong.
-    for (const other of [pattern(data.length, 9), pattern(data.length + 70_000, 9)]) {
+    // file, of other bytes (same length, longer, shorter), stands for a copy that went wrong.
+    for (const other of [pattern(data.length, 9), pattern(data.length + 70_000, 9), pattern(data.length - 3_000_000, 9)]) {
       await writeFile(join(dir, 'other'), other);
       const sourceFd = openSync(join(dir, 'src'), 'r');
       const targetFd = openSync(join(dir, 'dst'), 'w');
