@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { laneControl, type LaneReply, type LaneShared, type LaneTask } from './lane-control.js';
-import { createHasher, type HashAlgorithm } from './hash.js';
+import { createHasher } from './hash.js';
 import { DIRECT_ALIGN, readBuffer, ringView } from './read-buffer.js';
 import { Md5Lanes } from './md5-lanes.js';
 import { copySmallFiles, hashFd } from './small-copy.js';

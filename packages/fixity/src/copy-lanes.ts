@@ -278,26 +278,19 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
   const ring = { piece: PIECE };
   const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
   const startFollower = () => startTask(lane, lane.byRole.follow, { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
+  const startRead = () =>
+    startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job);
+  const startWrite = () => startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job);
   try {
     if (job.algorithm === 'md5' && checkAlgorithm === 'md5' && !job.beforeVerify && md5LanesSupported()) {
       // Both md5s on one thread's SIMD lanes (see the worker's `check`).
-      const [read, written, checked] = await settleAll(
-        [
-          startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size }, job),
-          startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job),
-          startTask(lane, lane.byRole.hash, { role: 'check', ...ring, path: job.targetPath }, job),
-        ] as const,
-        control,
-      );
+      const checking = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'check', ...ring, path: job.targetPath }, job)] as const;
+      const [read, written, checked] = await settleAll(checking, control);
       job.onBytes?.(written.bytes, written.size);
       job.onVerifyBytes?.(checked.bytes);
       return { size: written.size, hash: checked.digest, check: checked.digest, reread: checked.reread, directRead: read.direct };
     }
-    const copying = [
-      startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job),
-      startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job),
-      startTask(lane, lane.byRole.hash, { role: 'hash', ...ring, algorithm: job.algorithm }, job),
-    ] as const;
+    const copying = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'hash', ...ring, algorithm: job.algorithm }, job)] as const;
     let followed = job.beforeVerify ? undefined : startFollower();
     const [read, written, hashed] = await settleAll(copying, control, followed);
     job.onBytes?.(written.bytes, written.size);
