@@ -4,11 +4,12 @@ import { DIRECT_READ_MIN } from './copy-lanes.js';
 import { workerFile } from './worker-file.js';
 
 /**
- * Reads files into the page cache, one after another in the order they will be copied, a
- * bounded distance ahead of the copy, which then finds its bytes in memory. On this disk a
- * copy gains twice: several threads copying small files read several files at once, which
- * the disk serves far slower than one reader in order (2,000 files of 500 kB, cold: 7.8-8.7 s
- * to copy, 6.1-6.6 s with this); and reading a large file first, at the disk's full speed,
+ * Reads files into the page cache in the order they will be copied (two threads, every
+ * other file each: see READERS), a bounded distance ahead of the copy, which then finds its
+ * bytes in memory. On this disk a copy gains twice: the copy threads, reading their files
+ * in pieces between hashing and writing, kept the disk busier and served slower than whole
+ * files read in order (2,000 files of 500 kB, cold: 7.8-8.7 s to copy, 6.1-6.6 s with one
+ * such reader); and reading a large file first, at the disk's full speed,
  * before the copy's write-back starts competing for it (see `reading`) took a 2 GB copy from
  * 9.1-9.3 s to 8.1-8.7 s. Files of DIRECT_READ_MIN and more are now passed over: a copy
  * lane reads those straight from the disk in large pieces, faster than this thread could
@@ -77,7 +78,7 @@ export class Prefetcher {
 const READERS = 2;
 
 // The shared memory: Int32 [0] changes (bumped to wake the threads), [1] stop, [2 + r]
-// reader r is reading; BigInt64 at byte 16: bytes the copy has consumed.
+// reader r is reading (room for two readers); BigInt64 at byte 16: bytes the copy has consumed.
 export const PREFETCH_SHARED_BYTES = 24;
 export const CHANGES = 0;
 export const STOP = 1;
