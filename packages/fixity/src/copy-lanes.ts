@@ -88,11 +88,12 @@ export interface LaneResult {
 }
 
 /**
- * Copies with proof on worker threads. A lane is four threads around a shared ring: one
- * reads the source into it (once), one writes it to the copy, one hashes it (the source's
- * bytes), and one re-reads the copy right behind the writer and hashes that. Reading and
- * writing overlap, and on two cores the hashes keep both busy. Small files go instead to
- * single threads, one file each, several at once.
+ * Copies with proof on worker threads. A lane is threads around a shared ring: one reads
+ * the source into it (once), one writes it to the copy, and one hashes the source's bytes
+ * and the copy, re-read right behind the writer, together on two md5 lanes; with another
+ * check algorithm (or a hook between copy and re-read) that one hashes the source's bytes
+ * and a fourth, started then, re-reads and hashes the copy. Reading and writing overlap.
+ * Small files go instead to single threads, several files each (see small-copy.ts).
  */
 export class CopyLanes {
   readonly size: number;
@@ -192,7 +193,10 @@ interface Unit {
 }
 
 interface Lane extends Unit {
-  byRole: Record<'read' | 'write' | 'hash' | 'follow', Worker>;
+  byRole: Record<'read' | 'write' | 'hash', Worker>;
+  /** Started at its first task: with md5 as both hash and check, the 'hash' thread re-reads the copy itself. */
+  follower?: Worker;
+  shared: LaneShared;
 }
 
 /** One thread for small files ('small' and 'reread' tasks); its control serves only to abort. */
@@ -207,8 +211,16 @@ function spawnWorker(shared: LaneShared): Worker {
 
 function newLane(ringSize: number): Lane {
   const shared: LaneShared = { control: newControlBuffer(), ring: sharedRing(ringSize) };
-  const byRole = { read: spawnWorker(shared), write: spawnWorker(shared), hash: spawnWorker(shared), follow: spawnWorker(shared) };
-  return { workers: Object.values(byRole), byRole, control: laneControl(shared.control) };
+  const byRole = { read: spawnWorker(shared), write: spawnWorker(shared), hash: spawnWorker(shared) };
+  return { workers: Object.values(byRole), byRole, shared, control: laneControl(shared.control) };
+}
+
+function followerOf(lane: Lane): Worker {
+  if (!lane.follower) {
+    lane.follower = spawnWorker(lane.shared);
+    lane.workers.push(lane.follower);
+  }
+  return lane.follower;
 }
 
 function newSingle(): Single {
@@ -277,7 +289,7 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
   const control = lane.control;
   const ring = { piece: PIECE };
   const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
-  const startFollower = () => startTask(lane, lane.byRole.follow, { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
+  const startFollower = () => startTask(lane, followerOf(lane), { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
   const startRead = () =>
     startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job);
   const startWrite = () => startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job);
