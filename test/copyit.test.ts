@@ -320,6 +320,29 @@ describe('avpres copyit: proof and failures', () => {
     expect((await readdir(dest)).filter((f) => f !== 'avpres-logs')).toEqual([]);
   });
 
+  it('exits 3 naming a file whose copy hits a full disk mid-write, small or large, and copies the rest', async () => {
+    const src = join(work.dir, 'sources', 'full');
+    const files = { 'a small.bin': pattern(300_000, 41), 'b large.bin': pattern(9 * 1024 * 1024, 42), 'c.bin': pattern(200_000, 43) };
+    await writeTree(src, files);
+    const before = await snapshot(src);
+    const dest = join(work.dir, 'dest full');
+    await mkdir(join(dest, 'full'), { recursive: true });
+    // A full disk for two files only: their partials are links to /dev/full, where every write
+    // fails with ENOSPC (the copy opens its partial by name and follows the link).
+    for (const name of ['a small.bin', 'b large.bin']) execFileSync('ln', ['-s', '/dev/full', join(dest, 'full', `${name}.partial`)]);
+    const run = await avpres(['copyit', '--json', src, dest]);
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`${join(dest, 'full', 'a small.bin.partial')}: no space left on the destination`);
+    expect(run.stderr).toContain(`${join(dest, 'full', 'b large.bin.partial')}: no space left on the destination`);
+    const input = JSON.parse(run.stdout).inputs[0];
+    expect(input.details.failedFiles.map((f: { file: string }) => f.file).sort()).toEqual(['full/a small.bin', 'full/b large.bin']);
+    // The good file is in place and verified; nothing half-written under a final name.
+    expect(await md5File(join(dest, 'full', 'c.bin'))).toBe(before.files['c.bin']);
+    expect((await readdir(join(dest, 'full'))).sort()).toEqual(['c.bin']);
+    expect(existsSync(join(dest, 'full_manifest.md5'))).toBe(false);
+    expect(await snapshot(src)).toEqual(before);
+  });
+
   it('exits 3 naming an unreadable source file or an unwritable destination (run as nobody: root reads everything)', async () => {
     const base = join(work.dir, 'perm');
     await mkdir(join(base, 'src', 'sub'), { recursive: true });
