@@ -203,44 +203,51 @@ async function packageFiles(
       const prefetch = new Prefetcher(linking ? [] : files.filter((f) => f.role !== 'log').map((f) => ({ path: f.source, size: f.size })));
       try {
         await forEachConcurrently(files, jobs, async (file) => {
-          const dst = join(content, file.target);
-          await mkdir(join(dst, '..'), { recursive: true });
-          let hash: string;
-          let size: number;
-          if (file.role === 'log') {
-            // A snapshot: a caller's run log may still be growing (its own logger writes to
-            // it), which a verified copy would rightly refuse as "changed while copied".
-            const data = await readFile(file.source);
-            await writeFileAtomic(dst, data);
-            hash = hashBuffer(data, 'md5');
-            size = data.length;
-            progress.add(size);
-          } else if (linking) {
-            await link(file.source, dst);
-            ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', chunkSize: chunkSizeFor(file.size), ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
-          } else {
-            ({ hash, size } = await copyFileVerified(file.source, dst, {
-              algorithm: 'md5',
-              sizeHint: file.size, // known from the plan: no second stat to choose how to copy
-              // One flush of the file system per group of files and one fsync per folder
-              // after the entry, not one of each per file (image sequences).
-              syncGroup,
-              syncFolder: false,
-              ...(signal ? { signal } : {}),
-              ...(request.beforeVerify ? { beforeVerify: request.beforeVerify } : {}),
-              onBytes: (n) => {
-                progress.add(n);
-                prefetch.consumed(n);
-              },
-              holdWriteBack: () => prefetch.reading,
-              preserveMtime: true,
-            }));
+          // Taken before the first wait: the group counts this copy until it flushes or gives
+          // up, and flushes at once when every copy under way waits (see SyncGroup.ticket).
+          const ticket = file.role !== 'log' && !linking ? syncGroup?.ticket() : undefined;
+          try {
+            const dst = join(content, file.target);
+            await mkdir(join(dst, '..'), { recursive: true });
+            let hash: string;
+            let size: number;
+            if (file.role === 'log') {
+              // A snapshot: a caller's run log may still be growing (its own logger writes to
+              // it), which a verified copy would rightly refuse as "changed while copied".
+              const data = await readFile(file.source);
+              await writeFileAtomic(dst, data);
+              hash = hashBuffer(data, 'md5');
+              size = data.length;
+              progress.add(size);
+            } else if (linking) {
+              await link(file.source, dst);
+              ({ digest: hash, size } = await hashFile(dst, { algorithm: 'md5', chunkSize: chunkSizeFor(file.size), ...(signal ? { signal } : {}), onBytes: (n) => progress.add(n) }));
+            } else {
+              ({ hash, size } = await copyFileVerified(file.source, dst, {
+                algorithm: 'md5',
+                sizeHint: file.size, // known from the plan: no second stat to choose how to copy
+                // One flush of the file system per group of files and one fsync per folder
+                // after the entry, not one of each per file (image sequences).
+                ...(ticket ? { syncGroup: ticket } : {}),
+                syncFolder: false,
+                ...(signal ? { signal } : {}),
+                ...(request.beforeVerify ? { beforeVerify: request.beforeVerify } : {}),
+                onBytes: (n) => {
+                  progress.add(n);
+                  prefetch.consumed(n);
+                },
+                holdWriteBack: () => prefetch.reading,
+                preserveMtime: true,
+              }));
+            }
+            hashes.set(file.target, hash);
+            // Verified by the copy's own re-read, or hashed from the source's inode: the package
+            // check need not read these (possibly huge) files a third time.
+            if (file.role === 'object') checked.set(file.target, hash);
+            event.addObjects({ path: file.source, role: 'source', size, hashes: { md5: hash } }, { path: file.target, role: 'outcome', size, hashes: { md5: hash } });
+          } finally {
+            ticket?.forgo();
           }
-          hashes.set(file.target, hash);
-          // Verified by the copy's own re-read, or hashed from the source's inode: the package
-          // check need not read these (possibly huge) files a third time.
-          if (file.role === 'object') checked.set(file.target, hash);
-          event.addObjects({ path: file.source, role: 'source', size, hashes: { md5: hash } }, { path: file.target, role: 'outcome', size, hashes: { md5: hash } });
         });
       } catch (error) {
         event.fail(error instanceof Error ? error.message : String(error));
