@@ -184,14 +184,20 @@ describe('avpres copyit: proof and failures', () => {
     expect(input.details.failedFiles.map((f: { file: string }) => f.file).sort()).toEqual(['corrupt/a.mov', 'corrupt/b.mov']);
     expect(await readdir(join(dest, 'corrupt'))).toEqual([]);
     expect(existsSync(join(dest, 'corrupt_manifest.md5'))).toBe(false);
-    // md5 re-hashes each copy by default; the faster xxh128 check catches the same byte.
-    expect(run.stderr).toMatch(/\(md5 [0-9a-f]{32} re-read, [0-9a-f]{32} from the source\)/);
+    // By default each copy is compared byte for byte: the flipped byte (the middle) is named.
+    expect(run.stderr).toContain(`${join(dest, 'corrupt', 'a.mov')}: the copy differs from its source (re-read and compared byte for byte: first difference at byte 100000)`);
+    expect(run.stderr).toContain(`${join(dest, 'corrupt', 'b.mov')}: the copy differs from its source (re-read and compared byte for byte: first difference at byte 50000)`);
+    // A hash check catches the same byte: --verify md5, and xxh128 by the option's former name.
+    const md5 = await avpres(['copyit', src, dest, '--verify', 'md5'], { env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' } });
+    expect(md5.exitCode).toBe(1);
+    expect(md5.stderr).toMatch(/\(md5 [0-9a-f]{32} re-read, [0-9a-f]{32} from the source\)/);
     const fast = await avpres(['copyit', src, dest, '--verify-hash', 'xxh128'], { env: { AVPRES_TEST_HOOK: 'corrupt-before-verify' } });
     expect(fast.exitCode).toBe(1);
     expect(fast.stderr).toMatch(/\(xxh128 [0-9a-f]{32} re-read, [0-9a-f]{32} from the source\)/);
     expect(await readdir(join(dest, 'corrupt'))).toEqual([]);
     // Without the corruption the same command completes, with either check.
-    expect((await avpres(['copyit', src, dest, '--verify-hash', 'xxh128'])).exitCode).toBe(0);
+    expect((await avpres(['copyit', src, dest, '--verify', 'md5'])).exitCode).toBe(0);
+    expect((await avpres(['copyit', src, dest, '--verify', 'nope'])).stderr).toContain('--verify: expected one of bytes, md5, sha256, sha512, xxh128, got nope');
     expect((await avpres(['copyit', src, dest, '--force'])).exitCode).toBe(0);
   });
 

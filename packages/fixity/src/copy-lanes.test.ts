@@ -123,6 +123,32 @@ describe('copy lanes', () => {
     }
   });
 
+  it('compares the copy as re-read from its path byte for byte with the source bytes (check "bytes")', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
+    const data = pattern(9 * 1024 * 1024 + 4321);
+    await writeFile(join(dir, 'src'), data);
+    const flipped = Buffer.from(data);
+    flipped[7_000_001]! ^= 1;
+    const others = [Buffer.from(data), flipped, pattern(data.length, 9), Buffer.concat([data, Buffer.from('x')]), data.subarray(0, data.length - 3_000_000)];
+    for (const other of others) {
+      await writeFile(join(dir, 'other'), other);
+      const sourceFd = openSync(join(dir, 'src'), 'r');
+      const targetFd = openSync(join(dir, 'dst'), 'w');
+      try {
+        const result = await oneLane.run({ sourcePath: join(dir, 'src'), sourceFd, targetFd, targetPath: join(dir, 'other'), size: data.length, algorithm: 'md5', checkAlgorithm: 'bytes' });
+        expect([result.hash, result.check, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
+        let first = 0;
+        while (first < Math.min(data.length, other.length) && data[first] === other[first]) first++;
+        const same = first === data.length && other.length === data.length;
+        expect(result.reread).toEqual(same ? { digest: hashBuffer(data), size: data.length } : { digest: '', size: other.length, firstDifference: first });
+      } finally {
+        closeSync(sourceFd);
+        closeSync(targetFd);
+      }
+      expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+    }
+  });
+
   it('stops only the small copies whose signal aborted, though several share a thread', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
     const lanes = new CopyLanes({ lanes: 1 });
@@ -154,9 +180,9 @@ describe('copy lanes', () => {
       bytes[12345]! ^= 0x80;
       await writeFile(partial, bytes);
     };
-    for (const checkAlgorithm of ['md5', 'xxh128'] as const) {
+    for (const checkAlgorithm of ['md5', 'xxh128', 'bytes'] as const) {
       const attempt = copyFileVerified(join(dir, 'src'), join(dir, 'dst'), { lanes: oneLane, checkAlgorithm, beforeVerify: flip });
-      await expect(attempt).rejects.toThrow(`${checkAlgorithm} `);
+      await expect(attempt).rejects.toThrow(checkAlgorithm === 'bytes' ? 'compared byte for byte: first difference at byte 12345)' : `${checkAlgorithm} `);
       await expect(attempt).rejects.toBeInstanceOf(VerificationError);
     }
     expect(await readdir(dir)).toEqual(['src']);

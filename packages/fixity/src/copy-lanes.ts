@@ -4,6 +4,7 @@ import { InterruptedError } from '@avpres/core';
 import { fsError } from './fs-error.js';
 import { md5LanesSupported } from './md5-lanes.js';
 import type { HashAlgorithm } from './hash.js';
+import type { CheckMethod, Reread } from './compare-copy.js';
 import { laneControl, newControlBuffer, type LaneControl, type LaneReply, type LaneRole, type LaneShared, type LaneTask } from './lane-control.js';
 import { workerFile } from './worker-file.js';
 import { sharedRing } from './read-buffer.js';
@@ -45,10 +46,10 @@ export interface LaneJob {
   /** Read the source with O_DIRECT where its file system allows, if it is large enough (default true; see DIRECT_READ_MIN). */
   directRead?: boolean;
   /**
-   * The algorithm that compares the re-read copy with the source's bytes; default
-   * `algorithm`. A faster one (xxh128) spares the second full md5 (see copyFileVerified).
+   * How the re-read copy is checked against the source's bytes (see CheckMethod); default
+   * `algorithm`. 'bytes' or a faster hash (xxh128) spares the second full md5.
    */
-  checkAlgorithm?: HashAlgorithm;
+  checkAlgorithm?: CheckMethod;
   signal?: AbortSignal;
   /** Bytes copied since the last call (every few MiB, and at the end). */
   onBytes?: (n: number, position: number) => void;
@@ -66,7 +67,7 @@ export interface SmallCopyJob {
   source: string;
   partial: string;
   algorithm: HashAlgorithm;
-  checkAlgorithm?: HashAlgorithm;
+  checkAlgorithm?: CheckMethod;
   preserveMtime: boolean;
   signal?: AbortSignal;
   beforeVerify?: () => Promise<void> | void;
@@ -79,10 +80,10 @@ export interface LaneResult {
   size: number;
   /** `algorithm` of the bytes read from the source (the bytes written). */
   hash: string;
-  /** `checkAlgorithm` of the same bytes. */
+  /** `checkAlgorithm` of the same bytes (for 'bytes', `hash`). */
   check: string;
-  /** `checkAlgorithm` and size of the copy as re-read. */
-  reread: { digest: string; size: number };
+  /** The copy as re-read (for 'bytes', `hash` as its digest only if every byte matched). */
+  reread: Reread;
   /** The source was read with O_DIRECT (only a large file on a lane can be). */
   directRead: boolean;
 }
@@ -238,6 +239,7 @@ interface FinalReply {
   hash: Extract<LaneReply, { type: 'hashed' }>;
   follow: Extract<LaneReply, { type: 'followed' }>;
   check: Extract<LaneReply, { type: 'checked' }>;
+  compare: Extract<LaneReply, { type: 'checked' }>;
   small: Extract<LaneReply, { type: 'small' }>;
   reread: Extract<LaneReply, { type: 'reread' }>;
 }
@@ -289,11 +291,28 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
   const control = lane.control;
   const ring = { piece: PIECE };
   const checkAlgorithm = job.checkAlgorithm ?? job.algorithm;
-  const startFollower = () => startTask(lane, followerOf(lane), { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
+  const bytes = checkAlgorithm === 'bytes';
+  // The re-read apart (after a test's hook): compared with the source read again, or hashed.
+  const startFollower = async (hash: string, size: number): Promise<{ reread: Reread; bytes: number }> => {
+    if (!bytes) {
+      const followed = await startTask(lane, followerOf(lane), { role: 'follow', path: job.targetPath, chunkSize: PIECE, algorithm: checkAlgorithm }, job);
+      return { reread: { digest: followed.digest, size: followed.size }, bytes: followed.bytes };
+    }
+    const compared = await startTask(lane, followerOf(lane), { role: 'reread', path: job.targetPath, piece: PIECE, algorithm: job.algorithm, compareWith: job.sourcePath }, job);
+    return { reread: byteCheck(compared, hash, size), bytes: compared.size };
+  };
   const startRead = () =>
-    startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job);
+    startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(!bytes && checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job);
   const startWrite = () => startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job);
   try {
+    if (bytes && !job.beforeVerify) {
+      // The source's hash and the byte-for-byte re-read on one thread (see the worker's `compare`).
+      const comparing = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'compare', ...ring, path: job.targetPath, algorithm: job.algorithm }, job)] as const;
+      const [read, written, checked] = await settleAll(comparing, control);
+      job.onBytes?.(written.bytes, written.size);
+      job.onVerifyBytes?.(checked.bytes);
+      return { size: written.size, hash: checked.digest, check: checked.digest, reread: checked.reread, directRead: read.direct };
+    }
     if (job.algorithm === 'md5' && checkAlgorithm === 'md5' && !job.beforeVerify && md5LanesSupported()) {
       // Both md5s on one thread's SIMD lanes (see the worker's `check`).
       const checking = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'check', ...ring, path: job.targetPath }, job)] as const;
@@ -303,16 +322,17 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
       return { size: written.size, hash: checked.digest, check: checked.digest, reread: checked.reread, directRead: read.direct };
     }
     const copying = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'hash', ...ring, algorithm: job.algorithm }, job)] as const;
-    let followed = job.beforeVerify ? undefined : startFollower();
+    // Without a hook, a hash check's re-read follows the writer ('bytes' went above).
+    let followed = job.beforeVerify ? undefined : startFollower('', job.size);
     const [read, written, hashed] = await settleAll(copying, control, followed);
     job.onBytes?.(written.bytes, written.size);
     if (!followed) {
       await job.beforeVerify?.();
-      followed = startFollower();
+      followed = startFollower(hashed.digest, written.size);
     }
     const [reread] = await settleAll([followed] as const, control);
     job.onVerifyBytes?.(reread.bytes);
-    return { size: written.size, hash: hashed.digest, check: read.checkDigest ?? hashed.digest, reread: { digest: reread.digest, size: reread.size }, directRead: read.direct };
+    return { size: written.size, hash: hashed.digest, check: read.checkDigest ?? hashed.digest, reread: reread.reread, directRead: read.direct };
   } finally {
     end();
   }
@@ -382,8 +402,16 @@ async function runSmall(single: Single, batch: WaitingSmall[]): Promise<void> {
         // Re-read apart, after the caller's hook (alone in its batch: see takeBatch).
         try {
           await job.beforeVerify?.();
-          const reread = await startTask(single, worker, { role: 'reread', path: job.partial, piece: PIECE, algorithm: checkAlgorithm }, context(job));
-          resolve({ tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: { digest: reread.digest, size: reread.size }, directRead: false });
+          const reread = await startTask(
+            single,
+            worker,
+            checkAlgorithm === 'bytes'
+              ? { role: 'reread', path: job.partial, piece: PIECE, algorithm: first.algorithm, compareWith: job.source }
+              : { role: 'reread', path: job.partial, piece: PIECE, algorithm: checkAlgorithm },
+            context(job),
+          );
+          const { type: _, ...asRead } = reread;
+          resolve({ tooBig: false, size: copy.size, hash: copy.digest, check: copy.checkDigest, changed: copy.changed, reread: checkAlgorithm === 'bytes' ? byteCheck(asRead, copy.digest, copy.size) : asRead, directRead: false });
         } catch (error) {
           reject(error);
         }
@@ -419,6 +447,15 @@ function rebuildError(job: MessageContext, reply: Extract<LaneReply, { type: 'er
   const writing = reply.role === 'write' || reply.side === 'target';
   if (reply.code) return fsError(path, Object.assign(new Error(reply.message), { code: reply.code }), writing ? 'write' : 'read');
   return new Error(`${path}: ${reply.message}`);
+}
+
+/**
+ * A copy compared by name with its source again: it holds the bytes whose digest is
+ * `hash` if it matched them all and has their `size`.
+ */
+function byteCheck(compared: Reread, hash: string, size: number): Reread {
+  const same = compared.firstDifference === undefined && compared.size === size;
+  return same ? { digest: hash, size } : { digest: '', size: compared.size, firstDifference: compared.firstDifference ?? Math.min(size, compared.size) };
 }
 
 let shared: CopyLanes | undefined;

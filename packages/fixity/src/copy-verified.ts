@@ -1,6 +1,7 @@
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { InputError, VerificationError } from '@avpres/core';
 import { fsyncFile, partialPath, renameIntoPlace } from './atomic-write.js';
+import type { CheckMethod, Reread } from './compare-copy.js';
 import { SMALL_FILE_MAX, sharedCopyLanes, type CopyLanes } from './copy-lanes.js';
 import { fsError } from './fs-error.js';
 import { hashFile, throwIfAborted, type HashAlgorithm } from './hash.js';
@@ -11,11 +12,12 @@ export interface CopyVerifiedOptions {
   algorithm?: HashAlgorithm;
   /**
    * How the re-read copy is compared with the source's bytes (default: `algorithm`).
-   * With md5 of record, xxh128 here spares a second full md5 (about 6x faster): every
-   * byte of the copy is still re-read and checked by a 128-bit hash of the source's
-   * bytes, and the md5 returned is of the bytes the copy was proven equal to.
+   * 'bytes' compares every byte of it with the source's bytes as they were hashed and
+   * written: exact, and no second hash (a 2 GB copy: 5.6-6.1 s against 6.4-6.7 s with a
+   * second md5). xxh128 checks by a 128-bit hash of both instead. Either way the hash
+   * returned is of the bytes the copy was proven equal to.
    */
-  checkAlgorithm?: HashAlgorithm;
+  checkAlgorithm?: CheckMethod;
   signal?: AbortSignal;
   /** Bytes copied so far, every few MiB and at the end. */
   onBytes?: (n: number) => void;
@@ -102,7 +104,7 @@ interface Copied {
   size: number;
   hash: string;
   check: string;
-  reread: { digest: string; size: number };
+  reread: Reread;
   /** The source changed (size or mtime) while it was copied. */
   changed: boolean;
   /** Make the partial durable (its own fsync, or its group's flush) and close it. */
@@ -218,7 +220,11 @@ function checkCopy(src: string, dst: string, copied: Copied, options: CopyVerifi
   const { reread, size, check } = copied;
   if (reread.digest !== check || reread.size !== size) {
     const sizes = reread.size === size ? '' : `, ${reread.size} bytes vs ${size}`;
-    throw new VerificationError(`${dst}: the copy differs from its source (${checkAlgorithm} ${reread.digest} re-read, ${check} from the source${sizes})`, { file: dst });
+    const how =
+      checkAlgorithm === 'bytes'
+        ? `re-read and compared byte for byte: first difference at byte ${reread.firstDifference ?? Math.min(size, reread.size)}`
+        : `${checkAlgorithm} ${reread.digest} re-read, ${check} from the source`;
+    throw new VerificationError(`${dst}: the copy differs from its source (${how}${sizes})`, { file: dst });
   }
   throwIfAborted(options.signal, src);
 }

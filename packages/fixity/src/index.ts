@@ -44,6 +44,7 @@ export {
   type StreamComparison,
   type FramehashComparison,
 } from './framemd5.js';
+export { CHECK_METHODS, isCheckMethod, type CheckMethod } from './compare-copy.js';
 export { copyFileVerified, fileMatches, type CopyVerifiedOptions, type CopyVerifiedResult } from './copy-verified.js';
 export { fsError } from './fs-error.js';
 export { followFile, type FileFollower, type FollowOptions } from './follow-file.js';

@@ -1,3 +1,4 @@
+import type { Reread } from './compare-copy.js';
 import type { HashAlgorithm } from './hash.js';
 import type { SmallBatch, SmallResult } from './small-copy.js';
 
@@ -108,9 +109,13 @@ export type LaneTask =
   // md5 of the source's bytes and of the copy re-read right behind the writer, together
   // on two lanes of one SIMD md5 (instead of a 'hash' and a 'follow' task).
   | (RingTask & { role: 'check'; path: string })
+  // The source's bytes hashed, and the copy re-read right behind the writer and compared
+  // with them byte for byte (instead of a 'hash' and a 'follow' task).
+  | (RingTask & { role: 'compare'; path: string; algorithm: HashAlgorithm })
   // Small files, each all on one thread, by name (see small-copy.ts).
   | ({ role: 'small' } & SmallBatch)
-  | { role: 'reread'; path: string; piece: number; algorithm: HashAlgorithm };
+  // A copy re-read by name: hashed, or with `compareWith` (its source) compared byte for byte.
+  | { role: 'reread'; path: string; piece: number; algorithm: HashAlgorithm; compareWith?: string };
 
 export type LaneRole = LaneTask['role'];
 
@@ -120,7 +125,7 @@ export type LaneReply =
   | { type: 'written'; size: number; bytes: number }
   | { type: 'hashed'; digest: string; size: number }
   | { type: 'followed'; digest: string; size: number; bytes: number }
-  | { type: 'checked'; digest: string; size: number; reread: { digest: string; size: number }; bytes: number }
+  | { type: 'checked'; digest: string; size: number; reread: Reread; bytes: number }
   | { type: 'small'; results: SmallResult[] }
-  | { type: 'reread'; digest: string; size: number }
+  | ({ type: 'reread' } & Reread)
   | { type: 'error'; role: LaneRole; side?: 'source' | 'target'; name: string; message: string; code?: string };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,14 +53,39 @@ describe('copySmallFiles', () => {
     }
   });
 
-  it.each(['md5', 'xxh128'] as const)('answers a failed file with its side and reason, and copies the rest (check %s)', async (checkAlgorithm) => {
+  it.each(['md5', 'sha256'] as const)('compares every byte of each copy as re-read, with check "bytes" (md5 of record: four at a time; %s)', async (algorithm) => {
+    const { files, data } = await sources(sizes);
+    const results = copySmallFiles(batchOf(files, { algorithm, checkAlgorithm: 'bytes' }), never);
+    for (const [i, result] of results.entries()) {
+      const digest = hashBuffer(data[i]!, algorithm);
+      expect(result, `file ${i} (${sizes[i]} bytes)`).toEqual({ type: 'whole', size: sizes[i], digest, checkDigest: digest, changed: false, reread: { digest, size: sizes[i] } });
+      expect((await readFile(files[i]!.partial)).equals(data[i]!)).toBe(true);
+    }
+  });
+
+  it.each(['md5', 'sha256'] as const)('finds where a copy that reads back otherwise first differs (check "bytes", %s of record)', async (algorithm) => {
+    const { dir, files, data } = await sources([300_000, 700_001, 1000, 64]);
+    // File 1 starts with zeros past the first piece, and its partial reads back as zeros
+    // whatever was written: it stands for a copy gone wrong.
+    data[1] = Buffer.concat([Buffer.alloc(PIECE + 4321), data[1]!]);
+    await writeFile(files[1]!.source, data[1]);
+    await symlink('/dev/zero', join(dir, 'zero.partial'));
+    files[1] = { ...files[1]!, partial: join(dir, 'zero.partial'), preserveMtime: false };
+    const results = copySmallFiles(batchOf(files, { algorithm, checkAlgorithm: 'bytes' }), never);
+    const firstNonZero = data[1]!.findIndex((b) => b !== 0);
+    expect(firstNonZero).toBeGreaterThan(PIECE + 4320);
+    expect(results[1]).toEqual({ type: 'whole', size: data[1].length, digest: hashBuffer(data[1]!, algorithm), checkDigest: hashBuffer(data[1]!, algorithm), changed: false, reread: { digest: '', size: 0, firstDifference: firstNonZero } });
+    for (const i of [0, 2, 3]) expect(results[i]).toMatchObject({ reread: { digest: hashBuffer(data[i]!, algorithm), size: data[i]!.length } });
+  });
+
+  it.each(['md5', 'xxh128', 'bytes'] as const)('answers a failed file with its side and reason, and copies the rest (check %s)', async (checkAlgorithm) => {
     const { dir, files, data } = await sources([1000, 300_000, 2000, 5000, 600_000, 7]);
     files[1] = { ...files[1]!, source: join(dir, 'missing') };
     files[2] = { ...files[2]!, partial: join(dir, 'no-such-folder', 'dst.partial') };
     const results = copySmallFiles(batchOf(files, { checkAlgorithm }), never);
     expect(results[1]).toMatchObject({ type: 'failed', side: 'source', code: 'ENOENT' });
     expect(results[2]).toMatchObject({ type: 'failed', side: 'target', code: 'ENOENT' });
-    for (const i of [0, 3, 4, 5]) expect(results[i]).toMatchObject({ type: 'whole', digest: md5(data[i]!), reread: { digest: hashBuffer(data[i]!, checkAlgorithm) } });
+    for (const i of [0, 3, 4, 5]) expect(results[i]).toMatchObject({ type: 'whole', digest: md5(data[i]!), reread: { digest: hashBuffer(data[i]!, checkAlgorithm === 'bytes' ? 'md5' : checkAlgorithm) } });
   });
 
   it('leaves a source over the size limit alone, and copies the others', async () => {

@@ -3,8 +3,10 @@
 // again, the partial given the source's times and re-read. With md5 of record, several
 // files go through at once on the four lanes of one SIMD md5 (md5-lanes.ts), which hashes
 // four streams for little more than the price of one (see copyInLanes). Otherwise one file
-// at a time, by node:crypto.
+// at a time, by node:crypto. With 'bytes' as the check, each piece of the copy is read back
+// at once and compared with the source's piece (compare-copy.ts).
 import { closeSync, fstatSync, futimesSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
+import { CopyComparison, type CheckMethod, type Reread } from './compare-copy.js';
 import { createHasher, type HashAlgorithm, type Hasher } from './hash.js';
 import { Md5Lanes, md5LanesSupported } from './md5-lanes.js';
 import { readBuffer } from './read-buffer.js';
@@ -24,11 +26,11 @@ export interface SmallBatch {
   /** Bytes read and written at a time. */
   piece: number;
   algorithm: HashAlgorithm;
-  checkAlgorithm: HashAlgorithm;
+  checkAlgorithm: CheckMethod;
 }
 
 export type SmallResult =
-  | { type: 'whole'; size: number; digest: string; checkDigest: string; changed: boolean; reread?: { digest: string; size: number } }
+  | { type: 'whole'; size: number; digest: string; checkDigest: string; changed: boolean; reread?: Reread }
   | { type: 'too-big'; size: number }
   | { type: 'failed'; side: 'source' | 'target'; name: string; message: string; code?: string };
 
@@ -156,17 +158,27 @@ function copyOne(file: SmallFile, batch: SmallBatch, checkAbort: () => void): Sm
   try {
     const buffer = pieceBuffer(0, batch.piece);
     const hasher = createHasher(batch.algorithm);
-    const check = batch.checkAlgorithm === batch.algorithm ? undefined : createHasher(batch.checkAlgorithm);
+    const method = batch.checkAlgorithm;
+    const check = method === batch.algorithm || method === 'bytes' ? undefined : createHasher(method);
+    // 'bytes': each piece read back as soon as it is written, and compared.
+    const comparison = method === 'bytes' && file.verify ? new CopyComparison() : undefined;
+    const back = comparison ? pieceBuffer(2 * LANES + 1, batch.piece) : undefined;
     for (;;) {
       checkAbort();
+      const at = opened.position;
       const n = copyPiece(opened, buffer);
       if (n === 0) break;
       hasher.update(buffer.subarray(0, n));
       check?.update(buffer.subarray(0, n));
+      if (comparison && back && !comparison.differs) comparison.piece(buffer.subarray(0, n), back, at, on('target', () => readSync(opened.target, back, 0, n, at)));
     }
     const changed = settleTimes(opened);
     const digest = hasher.digest();
-    const reread = file.verify ? on('target', () => hashFd(opened.target, batch.piece, batch.checkAlgorithm, checkAbort)) : undefined;
+    const reread = !file.verify
+      ? undefined
+      : comparison
+        ? comparison.result(digest, opened.position, on('target', () => fstatSync(opened.target).size))
+        : on('target', () => hashFd(opened.target, batch.piece, method as HashAlgorithm, checkAbort));
     return { type: 'whole', size: opened.position, digest, checkDigest: check ? check.digest() : digest, changed, ...(reread ? { reread } : {}) };
   } finally {
     close(opened);
@@ -177,13 +189,15 @@ function copyOne(file: SmallFile, batch: SmallBatch, checkAbort: () => void): Sm
  * md5 of record on the SIMD lanes (up to four files at once), piece by piece. Each piece is
  * read from the source, written to the partial and read back from it at once (from the page
  * cache, as the re-read of a whole file would be). With md5 as the check too, two files at
- * a time, each with a lane for its source and one for its copy; with another check (xxh128,
- * fast on its own), four, a lane for each source and the check hashed beside. A slot whose
- * file ends takes the next file of the batch.
+ * a time, each with a lane for its source and one for its copy; with 'bytes' (the copy's
+ * piece compared with the source's) or another check (xxh128, fast on its own), four, a
+ * lane for each source and the check beside. A slot whose file ends takes the next file of
+ * the batch.
  */
 function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[], checkAbort: () => void): void {
   const md5 = (lanes ??= new Md5Lanes(LANES));
-  const paired = batch.checkAlgorithm === 'md5';
+  const method = batch.checkAlgorithm;
+  const paired = method === 'md5';
   const slotCount = paired ? LANES / 2 : LANES;
   const sourceLane = (s: number) => (paired ? 2 * s : s);
   const slots: (Slot | undefined)[] = new Array(slotCount).fill(undefined);
@@ -211,7 +225,13 @@ function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[
             results[index] = opened;
             continue;
           }
-          slots[s] = { index, open: opened, last: 0, shortReread: false, ...(paired ? {} : { check: createHasher(batch.checkAlgorithm), reread: createHasher(batch.checkAlgorithm) }) };
+          slots[s] = {
+            index,
+            open: opened,
+            last: 0,
+            shortReread: false,
+            ...(method === 'bytes' ? { comparison: new CopyComparison() } : paired ? {} : { check: createHasher(method), reread: createHasher(method) }),
+          };
           md5.reset(sourceLane(s));
           if (paired) md5.reset(2 * s + 1);
         } catch (error) {
@@ -227,7 +247,9 @@ function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[
       try {
         const at = slot.open.position;
         const n = copyPiece(slot.open, sources[s]!);
-        if (n > 0 && on('target', () => readSync(slot.open.target, copies[s]!, 0, n, at)) !== n) slot.shortReread = true;
+        const got = n > 0 && !slot.comparison?.differs ? on('target', () => readSync(slot.open.target, copies[s]!, 0, n, at)) : n;
+        if (got !== n) slot.shortReread = true;
+        slot.comparison?.piece(sources[s]!.subarray(0, n), copies[s]!, at, got);
         slot.last = n;
         pieces[sourceLane(s)] = sources[s];
         lengths[sourceLane(s)] = n;
@@ -249,13 +271,7 @@ function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[
       try {
         const changed = settleTimes(slot.open);
         const digest = md5.digest(sourceLane(s));
-        // Anything past the end, or a short re-read, and the copy is hashed again whole,
-        // so its digest and size are what the file holds.
-        const longer = on('target', () => readSync(slot.open.target, copies[s]!, 0, 1, slot.open.position)) > 0;
-        const reread =
-          slot.shortReread || longer
-            ? on('target', () => hashFd(slot.open.target, batch.piece, batch.checkAlgorithm, checkAbort))
-            : { digest: slot.reread ? slot.reread.digest() : md5.digest(2 * s + 1), size: slot.open.position };
+        const reread = slot.comparison ? slot.comparison.result(digest, slot.open.position, on('target', () => fstatSync(slot.open.target).size)) : rereadOf(slot, s);
         results[slot.index] = { type: 'whole', size: slot.open.position, digest, checkDigest: slot.check ? slot.check.digest() : digest, changed, reread };
         slots[s] = undefined;
         close(slot.open);
@@ -263,6 +279,13 @@ function copyInLanes(batch: SmallBatch, indices: number[], results: SmallResult[
         fail(s, error);
       }
     }
+  }
+
+  /** A hash check's outcome: anything past the end, or a short re-read, and the copy is hashed again whole, so its digest and size are what the file holds. */
+  function rereadOf(slot: Slot, s: number): Reread {
+    const longer = on('target', () => readSync(slot.open.target, copies[s]!, 0, 1, slot.open.position)) > 0;
+    if (slot.shortReread || longer) return on('target', () => hashFd(slot.open.target, batch.piece, method as HashAlgorithm, checkAbort));
+    return { digest: slot.reread ? slot.reread.digest() : md5.digest(2 * s + 1), size: slot.open.position };
   }
 }
 
@@ -277,6 +300,8 @@ interface Slot {
   /** With a check other than md5: of the source's bytes, and of the re-read copy. */
   check?: Hasher;
   reread?: Hasher;
+  /** With 'bytes': where the copy first differs. */
+  comparison?: CopyComparison;
 }
 
 /** The md5 lanes (Md5Lanes). */

@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { UsageError } from '@avpres/core';
 import { copyit, type CopyitOptions } from '@avpres/copyit';
-import { HASH_ALGORITHMS, isHashAlgorithm } from '@avpres/fixity';
+import { CHECK_METHODS, HASH_ALGORITHMS, isCheckMethod, isHashAlgorithm } from '@avpres/fixity';
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom, type SharedOptions } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
@@ -14,7 +14,12 @@ export function makeCopyitCommand({ io, setExitCode }: CommandEnv): Command {
     .usage('[options] <source...> <destination-dir>')
     .argument('<paths...>', 'files or folders to copy, then an existing destination folder (each source lands in it under its own name)')
     .option('--algorithm <name>', `hash: ${HASH_ALGORITHMS.join(', ')} (xxh128 is fast but not for archive manifests)`, 'md5')
-    .option('--verify-hash <name>', 'how each copy is re-read and compared with the source (default: --algorithm; xxh128 checks every byte as surely and ~4x faster, for when the CPU is the limit)')
+    .option(
+      '--verify <how>',
+      `how each copy, re-read, is checked against the source: ${CHECK_METHODS.join(', ')} (default: bytes, compared byte for byte; a hash name re-hashes the copy and compares digests)`,
+    )
+    // The name this option had before 'bytes' existed.
+    .addOption(new Option('--verify-hash <name>').hideHelp())
     .option('--overwrite', 'replace destination files that differ from their source (never done without it)')
     .option('--manifest-dir <dir>', 'write the manifests to this folder instead of beside each copy')
     .option('--jobs <n>', 'files under way at once (default 256 for many small files, 2 for large ones; the copying itself runs on one lane per core)')
@@ -22,12 +27,13 @@ export function makeCopyitCommand({ io, setExitCode }: CommandEnv): Command {
       'after',
       `
 The source is read once: each file is hashed as it is written to <name>.partial, the
-copy is re-read right behind the writer, hashed and compared with the source's bytes,
-and only once it matches and is on disk is it renamed. --verify-hash xxh128 compares by
-xxh128 instead of a second md5: every byte is checked as surely, for less CPU. Modification times are kept. Junk
+copy is re-read right behind the writer and compared byte for byte with the source's
+bytes, and only once every byte matches and it is on disk is it renamed. --verify md5
+re-hashes the copy instead and compares digests (a second md5: more CPU, no more
+certainty). Modification times are kept. Junk
 (.DS_Store, Thumbs.db, desktop.ini, ._*) is skipped and logged; the source is never
 changed. Beside the copy: <name>_source_manifest.md5 (hashes read from the source) and
-<name>_manifest.md5 (re-read from the copy; audit it later with avpres verify). A re-run
+<name>_manifest.md5 (of the copy, proven the same bytes; audit it later with avpres verify). A re-run
 skips files already copied and verified (their copy is re-hashed), redoes partial ones,
 and refuses to replace a different existing file unless --overwrite. --force redoes all.
 Exit codes: 0 all verified, 1 a copy failed verification (each listed), 2 bad arguments
@@ -69,9 +75,9 @@ export function copyitOptionsFrom(
 ): CopyitOptions {
   const algorithm = opts['algorithm'] ?? 'md5';
   if (!isHashAlgorithm(algorithm)) throw new UsageError(`--algorithm: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(algorithm)}`);
-  const verifyHash = opts['verifyHash'];
-  if (verifyHash !== undefined && !isHashAlgorithm(verifyHash)) {
-    throw new UsageError(`--verify-hash: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(verifyHash)}`);
+  const verify = opts['verify'] ?? opts['verifyHash'];
+  if (verify !== undefined && !isCheckMethod(verify)) {
+    throw new UsageError(`--verify: expected one of ${CHECK_METHODS.join(', ')}, got ${String(verify)}`);
   }
   let jobs: number | undefined;
   if (opts['jobs'] !== undefined) {
@@ -91,7 +97,7 @@ export function copyitOptionsFrom(
     sources: sources.map((s) => resolve(cwd, s)),
     destination: resolve(cwd, destination),
     algorithm,
-    ...(verifyHash !== undefined ? { verifyAlgorithm: verifyHash } : {}),
+    ...(verify !== undefined ? { verifyAlgorithm: verify } : {}),
     force: shared.force,
     overwrite: opts['overwrite'] === true,
     ...(manifestDir ? { manifestDir } : {}),
