@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { AvpresError, exitCodeFor, ExitCode, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
 import { ConsoleSink, HumanLogSink, JsonlSink, Logger, PremisSink } from '@avpres/log';
-import { resolveToolset, type ToolContext, type Toolset } from '@avpres/media';
+import type { ToolContext, Toolset } from '@avpres/media';
 import type { CliIo } from './io.js';
 import type { SharedOptions } from './shared-options.js';
 import { testHookFrom } from './test-hooks.js';
@@ -33,8 +33,10 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
   let results: InputResult[] = [];
   let runError: unknown;
   try {
+    // Loaded only when needed: @avpres/media brings mediainfo.js, which copyit, verify and
+    // sip never use, and reading it from a cold disk delayed their start.
     const tools: Toolset = run.needsMedia
-      ? await resolveToolset({ ffmpeg: shared.ffmpeg, ffprobe: shared.ffprobe, env: io.env, cwd: io.cwd })
+      ? await (await import('@avpres/media')).resolveToolset({ ffmpeg: shared.ffmpeg, ffprobe: shared.ffprobe, env: io.env, cwd: io.cwd })
       : noMediaTools(run.tool);
     if (run.needsMedia) {
       logger.info(`ffmpeg ${tools.ffmpeg.version} (${tools.ffmpeg.source}: ${tools.ffmpeg.path})`);

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +60,38 @@ describe('Journal', () => {
       ['x/two', 'b'.repeat(32)],
     ]);
     await journal.record({ path: 'x/three', hash: 'd'.repeat(32) });
+    await journal.close();
     expect((await Journal.open(manifest)).known.get('x/three')).toBe('d'.repeat(32));
+  });
+
+  it('writes lines recorded at once in order, each promise kept only once its line is in the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'copyit-journal-'));
+    const manifest = join(dir, 'y_manifest.md5');
+    const journal = await Journal.open(manifest);
+    const hash = (i: number) => i.toString(16).padStart(32, '0');
+    const lineOf = (i: number) => `${hash(i)}  y/f${i}\n`;
+    // Three waves: the first append is under way while the second and third queue up.
+    const waves = [0, 1, 2].map((w) => Array.from({ length: 50 }, (_, k) => w * 50 + k));
+    const recorded = waves.map((wave) =>
+      Promise.all(wave.map(async (i) => {
+        await journal.record({ path: `y/f${i}`, hash: hash(i) });
+        // Kept: the line is already in the file (read at once, before anything else runs).
+        expect(readFileSync(`${manifest}.partial`, 'utf8')).toContain(lineOf(i));
+      })),
+    );
+    await Promise.all(recorded);
+    await journal.close();
+    expect(await readFile(`${manifest}.partial`, 'utf8')).toBe(waves.flat().map(lineOf).join(''));
+    expect((await Journal.open(manifest)).known.size).toBe(150);
+  });
+
+  it('fails every record of a batch whose append fails, naming the journal', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'copyit-journal-'));
+    const manifest = join(dir, 'gone', 'z_manifest.md5');
+    const journal = await Journal.open(manifest);
+    const results = await Promise.allSettled([1, 2, 3].map((i) => journal.record({ path: `z/${i}`, hash: 'e'.repeat(32) })));
+    for (const r of results) expect(r.status === 'rejected' && String(r.reason)).toMatch(/z_manifest\.md5\.partial/);
+    await journal.close();
   });
 });
 
