@@ -74,8 +74,8 @@ export async function bench({ workDir, avpres, node, log }) {
       const r = await run(node, [avpres, 'copyit', '-q', '--', c.src, out]);
       return { ...r, logged: loggedSeconds(join(out, 'avpres-logs')) };
     });
-    log(`${c.name}: avpres copyit --verify-hash xxh128`);
-    const fastCheck = await bestOf(RUNS, fresh, async () => run(node, [avpres, 'copyit', '-q', '--verify-hash', 'xxh128', '--', c.src, out]));
+    log(`${c.name}: avpres copyit --verify md5`);
+    const md5Check = await bestOf(RUNS, fresh, async () => run(node, [avpres, 'copyit', '-q', '--verify', 'md5', '--', c.src, out]));
 
     const mbps = (r) => `${((c.bytes / r.seconds) / 1e6).toFixed(0)} MB/s, CPU ${Number.isNaN(r.cpu) ? '?' : r.cpu.toFixed(1)} s`;
     rows.push(
@@ -105,11 +105,11 @@ export async function bench({ workDir, avpres, node, log }) {
       {
         tool: 'copyit',
         case: c.name,
-        label: 'avpres copyit --verify-hash xxh128',
-        ...fastCheck,
+        label: 'avpres copyit --verify md5',
+        ...md5Check,
         baseline: 'cp + md5sum x2',
-        ratio: fastCheck.seconds / three.seconds,
-        note: `${mbps(fastCheck)}; each copy checked by xxh128 instead of a second md5`,
+        ratio: md5Check.seconds / three.seconds,
+        note: `${mbps(md5Check)}; each copy re-hashed by a second md5 (the default before 'bytes')`,
       },
     );
   }
