@@ -189,7 +189,7 @@ async function packageFiles(
         ? `hard link of ${what} into the package, md5 of each file`
         : files[0]!.role === 'log'
           ? `snapshot of ${what} into the package (md5 of the bytes written)`
-          : `verified copy of ${what} into the package (md5, source read once, copy re-read)`;
+          : `verified copy of ${what} into the package (md5, source read once, copy re-read and compared byte for byte)`;
       const event = logger.begin(linking ? 'message digest calculation' : 'replication', how);
       // Many small files (a scan) go many at a time, made durable in groups that fill; with
       // two at a time a group never filled and each file waited out the flush window (200
@@ -225,6 +225,8 @@ async function packageFiles(
             } else {
               ({ hash, size } = await copyFileVerified(file.source, dst, {
                 algorithm: 'md5',
+                // The re-read copy compared with the source's bytes: no second md5 to compute.
+                checkAlgorithm: 'bytes',
                 sizeHint: file.size, // known from the plan: no second stat to choose how to copy
                 // One flush of the file system per group of files and one fsync per folder
                 // after the entry, not one of each per file (image sequences).
