@@ -140,8 +140,10 @@ export class CopyLanes {
 
   /** Once a thread is free, hand it what waits (every waiting job asks for one thread). */
   private async dispatchSmall(): Promise<void> {
-    // One more thread than cores: one may be waiting for the disk.
-    const single = await this.singles.acquire(this.size + 1, newSingle);
+    // One thread per core: the read-ahead keeps their sources in memory, so they seldom wait
+    // for the disk. 2,000 files of 500 kB, cold, eight alternating pairs: 4.73-5.01 s against
+    // 4.75-5.30 s with one thread more, 0.3 CPU-seconds and 20 MB less.
+    const single = await this.singles.acquire(this.size, newSingle);
     try {
       const batch = takeBatch(this.waitingSmall);
       if (batch.length > 0) await runSmall(single, batch);
