@@ -152,10 +152,17 @@ function canDropCaches() {
   }
 }
 
-/** Write back what the previous variant left dirty, then (if we may) empty the page cache. */
+/**
+ * Write back what the previous variant left dirty, then (if we may) empty the page cache,
+ * then wait a little: deleting the last variant's 1-2 GB (the disk is mounted with
+ * `discard`) and the VM host's own write-back go on after `sync` returns, and slowed
+ * whichever variant came next (copyit right after the baseline ran 7.11 s where alternating
+ * runs by hand, 3 s apart, gave 4.8-5.5 s).
+ */
 function settle(cold) {
   execFileSync('sync');
   if (cold) writeFileSync('/proc/sys/vm/drop_caches', '3');
+  execFileSync('sleep', ['3']);
 }
 
 function listRelative(src, name) {
