@@ -317,8 +317,7 @@ function compareFds(fd: number, sourcePath: string, piece: number): Reread {
       position += n;
       if (comparison.differs) break;
     }
-    const size = fstatSync(source).size;
-    return { ...comparison.result('', size, fstatSync(fd).size), digest: '' };
+    return comparison.result('', fstatSync(source).size, fstatSync(fd).size);
   } finally {
     closeSync(source);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { InputError, VerificationError } from '@avpres/core';
+import type { CheckMethod } from './compare-copy.js';
 import { CopyLanes } from './copy-lanes.js';
 import { copyFileVerified } from './copy-verified.js';
 import { hashBuffer } from './hash.js';
@@ -101,25 +102,33 @@ describe('copy lanes', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
+  /**
+   * The lane writes `src` through one descriptor and re-reads the path it is given: here
+   * another file, `other`, stands for a copy that went wrong. The copy itself must still hold
+   * the source's bytes.
+   */
+  async function runWithCopyAt(dir: string, data: Buffer, other: Buffer, checkAlgorithm?: CheckMethod) {
+    await writeFile(join(dir, 'other'), other);
+    const sourceFd = openSync(join(dir, 'src'), 'r');
+    const targetFd = openSync(join(dir, 'dst'), 'w');
+    try {
+      const result = await oneLane.run({ sourcePath: join(dir, 'src'), sourceFd, targetFd, targetPath: join(dir, 'other'), size: data.length, algorithm: 'md5', ...(checkAlgorithm ? { checkAlgorithm } : {}) });
+      expect([result.hash, result.check, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
+      expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+      return result.reread;
+    } finally {
+      closeSync(sourceFd);
+      closeSync(targetFd);
+    }
+  }
+
   it('hashes the copy as re-read from its path, not the bytes it was given to write', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fixity-lanes-'));
     const data = pattern(9 * 1024 * 1024 + 4321);
     await writeFile(join(dir, 'src'), data);
-    // The lane writes through one descriptor and re-reads the path it is given: here another
-    // file, of other bytes (same length, longer, shorter), stands for a copy that went wrong.
+    // Other bytes: same length, longer, shorter.
     for (const other of [pattern(data.length, 9), pattern(data.length + 70_000, 9), pattern(data.length - 3_000_000, 9)]) {
-      await writeFile(join(dir, 'other'), other);
-      const sourceFd = openSync(join(dir, 'src'), 'r');
-      const targetFd = openSync(join(dir, 'dst'), 'w');
-      try {
-        const result = await oneLane.run({ sourcePath: join(dir, 'src'), sourceFd, targetFd, targetPath: join(dir, 'other'), size: data.length, algorithm: 'md5' });
-        expect([result.hash, result.check, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
-        expect(result.reread).toEqual({ digest: hashBuffer(other), size: other.length });
-      } finally {
-        closeSync(sourceFd);
-        closeSync(targetFd);
-      }
-      expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+      expect(await runWithCopyAt(dir, data, other)).toEqual({ digest: hashBuffer(other), size: other.length });
     }
   });
 
@@ -131,21 +140,10 @@ describe('copy lanes', () => {
     flipped[7_000_001]! ^= 1;
     const others = [Buffer.from(data), flipped, pattern(data.length, 9), Buffer.concat([data, Buffer.from('x')]), data.subarray(0, data.length - 3_000_000)];
     for (const other of others) {
-      await writeFile(join(dir, 'other'), other);
-      const sourceFd = openSync(join(dir, 'src'), 'r');
-      const targetFd = openSync(join(dir, 'dst'), 'w');
-      try {
-        const result = await oneLane.run({ sourcePath: join(dir, 'src'), sourceFd, targetFd, targetPath: join(dir, 'other'), size: data.length, algorithm: 'md5', checkAlgorithm: 'bytes' });
-        expect([result.hash, result.check, result.size]).toEqual([hashBuffer(data), hashBuffer(data), data.length]);
-        let first = 0;
-        while (first < Math.min(data.length, other.length) && data[first] === other[first]) first++;
-        const same = first === data.length && other.length === data.length;
-        expect(result.reread).toEqual(same ? { digest: hashBuffer(data), size: data.length } : { digest: '', size: other.length, firstDifference: first });
-      } finally {
-        closeSync(sourceFd);
-        closeSync(targetFd);
-      }
-      expect((await readFile(join(dir, 'dst'))).equals(data)).toBe(true);
+      let first = 0;
+      while (first < Math.min(data.length, other.length) && data[first] === other[first]) first++;
+      const same = first === data.length && other.length === data.length;
+      expect(await runWithCopyAt(dir, data, other, 'bytes')).toEqual(same ? { digest: hashBuffer(data), size: data.length } : { digest: '', size: other.length, firstDifference: first });
     }
   });
 

@@ -307,17 +307,17 @@ async function runOnLane(lane: Lane, job: LaneJob, direct: boolean): Promise<Lan
     startTask(lane, lane.byRole.read, { role: 'read', ...ring, sourceFd: job.sourceFd, sourcePath: job.sourcePath, direct, size: job.size, ...(!bytes && checkAlgorithm !== job.algorithm ? { checkAlgorithm } : {}) }, job);
   const startWrite = () => startTask(lane, lane.byRole.write, { role: 'write', ...ring, targetFd: job.targetFd }, job);
   try {
-    if (bytes && !job.beforeVerify) {
-      // The source's hash and the byte-for-byte re-read on one thread (see the worker's `compare`).
-      const comparing = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'compare', ...ring, path: job.targetPath, algorithm: job.algorithm }, job)] as const;
-      const [read, written, checked] = await settleAll(comparing, control);
-      job.onBytes?.(written.bytes, written.size);
-      job.onVerifyBytes?.(checked.bytes);
-      return { size: written.size, hash: checked.digest, check: checked.digest, reread: checked.reread, directRead: read.direct };
-    }
-    if (job.algorithm === 'md5' && checkAlgorithm === 'md5' && !job.beforeVerify && md5LanesSupported()) {
-      // Both md5s on one thread's SIMD lanes (see the worker's `check`).
-      const checking = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, { role: 'check', ...ring, path: job.targetPath }, job)] as const;
+    // The source's hash and the copy's re-read on one thread, right behind the writer: compared
+    // byte for byte (the worker's `compare`), or both md5s on SIMD lanes (its `check`).
+    const together: Extract<LaneTask, { role: 'compare' | 'check' }> | undefined = job.beforeVerify
+      ? undefined
+      : bytes
+        ? { role: 'compare', ...ring, path: job.targetPath, algorithm: job.algorithm }
+        : job.algorithm === 'md5' && checkAlgorithm === 'md5' && md5LanesSupported()
+          ? { role: 'check', ...ring, path: job.targetPath }
+          : undefined;
+    if (together) {
+      const checking = [startRead(), startWrite(), startTask(lane, lane.byRole.hash, together, job)] as const;
       const [read, written, checked] = await settleAll(checking, control);
       job.onBytes?.(written.bytes, written.size);
       job.onVerifyBytes?.(checked.bytes);
