@@ -38,4 +38,20 @@ describe('ConsoleSink', () => {
     console.close();
     expect(lines).toEqual(['replication: failure: one\n', 'replication: failure: two\n']);
   });
+
+  it('without a TTY, prints progress at most every interval, and always the last update when the job ends', () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (text: string) => void lines.push(text) } as unknown as NodeJS.WriteStream;
+    const console = new ConsoleSink({ stream, plainInterval: 3600 });
+    const update = (done: number): LogRecord => ({ kind: 'progress', progress: { label: 'copy', unit: 'bytes', done, total: 100 } });
+    console.write(update(10));
+    console.write(update(50));
+    console.write(update(100));
+    console.write({ kind: 'progress-end', label: 'copy' });
+    // A job whose last update was printed is not printed twice.
+    console.write(update(5));
+    console.write({ kind: 'progress-end', label: 'copy' });
+    console.close();
+    expect(lines.map((l) => l.match(/(\d+)\/100/)?.[1])).toEqual(['10', '100', '5']);
+  });
 });

@@ -28,6 +28,8 @@ export class ConsoleSink implements LogSink {
   private bar: cliProgress.SingleBar | undefined;
   private barLabel = '';
   private lastPlain = new Map<string, number>();
+  /** Without a TTY: the newest update of each label that the interval kept off the screen. */
+  private unprintedPlain = new Map<string, ProgressUpdate>();
   /** Failed events not printed because the run was interrupted. */
   private unshown = 0;
 
@@ -58,10 +60,15 @@ export class ConsoleSink implements LogSink {
       case 'progress':
         if (!this.options.quiet) this.showProgress(record.progress);
         return;
-      case 'progress-end':
+      case 'progress-end': {
         this.stopBar();
+        // The last state of a job (its 100%) is printed even when the interval would skip it.
+        const unprinted = this.unprintedPlain.get(record.label);
+        if (unprinted) this.stream.write(formatPlainProgress(unprinted) + '\n');
         this.lastPlain.delete(record.label);
+        this.unprintedPlain.delete(record.label);
         return;
+      }
       default:
         return;
     }
@@ -109,8 +116,12 @@ export class ConsoleSink implements LogSink {
     }
     const last = this.lastPlain.get(p.label) ?? 0;
     const t = Date.now();
-    if (t - last < this.plainIntervalMs) return;
+    if (t - last < this.plainIntervalMs) {
+      this.unprintedPlain.set(p.label, p);
+      return;
+    }
     this.lastPlain.set(p.label, t);
+    this.unprintedPlain.delete(p.label);
     this.stream.write(formatPlainProgress(p) + '\n');
   }
 
