@@ -171,6 +171,28 @@ describe('avpres copyit: a folder', () => {
 });
 
 describe('avpres copyit: proof and failures', () => {
+  it('finishes the copy when the reader of its output stops early (avpres ... 2>&1 | head)', async () => {
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 60; i++) files[`f${i}.dpx`] = pattern(200_000, i);
+    const src = join(work.dir, 'sources', 'piped');
+    await writeTree(src, files);
+    const dest = join(work.dir, 'dest piped');
+    await mkdir(dest);
+    // Both streams to one pipe, closed after the first line: every later write fails (EPIPE).
+    const child = spawn(process.execPath, [AVPRES, 'copyit', src, dest], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const closeEarly = () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    child.stderr.once('data', closeEarly);
+    child.stdout.once('data', closeEarly);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const manifest = await readFile(join(dest, 'piped_manifest.md5'), 'utf8');
+    expect(manifest.trim().split('\n')).toHaveLength(60);
+    expect((await readFile(join(dest, 'piped', 'f59.dpx'))).equals(files['f59.dpx']!)).toBe(true);
+  });
+
   it('exits 1 naming each file whose copy was corrupted before verification, and leaves no copy of it', async () => {
     const src = join(work.dir, 'sources', 'corrupt');
     await writeTree(src, { 'a.mov': pattern(200_000, 6), 'b.mov': pattern(100_000, 7) });

@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  ignoreClosedStdout();
+  ignoreClosedOutput();
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -41,15 +41,22 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
   return exitCode;
 }
 
-let stdoutGuarded = false;
+let outputGuarded = false;
 
-/** `avpres ... | head`: a reader that stops early is not an error of ours (once per process). */
-function ignoreClosedStdout(): void {
-  if (stdoutGuarded) return;
-  stdoutGuarded = true;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+/**
+ * `avpres ... | head`, `avpres ... 2>&1 | head`: a reader that stops early is not an error
+ * of ours, and must not stop the run (once per process). Without this, a closed stderr
+ * ended a copy half-way with exit 1; the run's log files still record everything.
+ */
+function ignoreClosedOutput(): void {
+  if (outputGuarded) return;
+  outputGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      // After the first EPIPE the stream is destroyed: later writes report that instead.
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
 }
 
 function exitFromParse(error: unknown, io: CliIo): number {
