@@ -223,7 +223,13 @@ async function copyFile(
     replication.addObjects(outcome);
     replication.succeed(`${dst}`);
     fixity.addObjects({ ...source, hashes }, outcome);
-    fixity.succeed(check === options.algorithm ? `${hash} matches the source` : `the copy matches the source's bytes (${check}); ${options.algorithm} ${hash}`);
+    fixity.succeed(
+      check === options.algorithm
+        ? `${hash} matches the source`
+        : check === 'bytes'
+          ? `every byte matches the source's; ${options.algorithm} ${hash}`
+          : `the copy matches the source's bytes (${check}); ${options.algorithm} ${hash}`,
+    );
     await journal.record({ path: file.rel, hash });
     progress.fileDone();
     return { file, action: 'copied', hash };
