@@ -1,7 +1,7 @@
 // The thread of a Prefetcher (prefetch.ts): reads each file to its end and forgets the bytes.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { CHANGES, READING, STOP, type PrefetchData } from './prefetch.js';
+import { CHANGES, READING, STOP, type PrefetchData } from './prefetch-layout.js';
 import { readBuffer } from './read-buffer.js';
 
 const { shared, files, aheadBytes, skipFrom, reader, readers } = workerData as PrefetchData;

@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIRECT_READ_MIN } from './copy-lanes.js';
+import { CHANGES, PREFETCH_SHARED_BYTES, READING, STOP, type PrefetchData } from './prefetch-layout.js';
 import { workerFile } from './worker-file.js';
 
 /**
@@ -76,21 +77,3 @@ export class Prefetcher {
  * by one process, 1.5-2.1 s by two).
  */
 const READERS = 2;
-
-// The shared memory: Int32 [0] changes (bumped to wake the threads), [1] stop, [2 + r]
-// reader r is reading (room for two readers); BigInt64 at byte 16: bytes the copy has consumed.
-export const PREFETCH_SHARED_BYTES = 24;
-export const CHANGES = 0;
-export const STOP = 1;
-export const READING = 2;
-
-export interface PrefetchData {
-  shared: SharedArrayBuffer;
-  files: readonly { path: string; size: number }[];
-  aheadBytes: number;
-  /** Files of this size and more are not read (their bytes count as passed). */
-  skipFrom: number;
-  /** This thread reads files `reader`, `reader + readers`, ... of the list. */
-  reader: number;
-  readers: number;
-}
