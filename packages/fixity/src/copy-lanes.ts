@@ -91,9 +91,10 @@ export interface LaneResult {
 /**
  * Copies with proof on worker threads. A lane is threads around a shared ring: one reads
  * the source into it (once), one writes it to the copy, and one hashes the source's bytes
- * and the copy, re-read right behind the writer, together on two md5 lanes; with another
+ * and re-reads the copy right behind the writer, comparing it with them byte for byte
+ * ('bytes') or hashing both on two md5 lanes (md5 as both hash and check); with another
  * check algorithm (or a hook between copy and re-read) that one hashes the source's bytes
- * and a fourth, started then, re-reads and hashes the copy. Reading and writing overlap.
+ * and a fourth, started then, re-reads the copy. Reading and writing overlap.
  * Small files go instead to single threads, several files each (see small-copy.ts).
  */
 export class CopyLanes {

@@ -70,8 +70,9 @@ export interface CopyVerifiedResult {
 
 /**
  * Copy `src` to `dst` reading the source once: its bytes are hashed as they are written
- * to `<dst>.partial`, and the partial is re-read and hashed right behind the writer (see
- * CopyLanes). Only when both hashes agree, and the copy is on disk, is it renamed to
+ * to `<dst>.partial`, and the partial is re-read right behind the writer and checked
+ * against those bytes (see `checkAlgorithm` and CopyLanes). Only when it matches them, and
+ * the copy is on disk, is it renamed to
  * `dst` (which it replaces) — so a file under its final name is always complete and
  * verified. On any failure or abort the partial is removed. A source that changes size or
  * mtime during the copy is refused.
