@@ -75,9 +75,13 @@ export function copyitOptionsFrom(
 ): CopyitOptions {
   const algorithm = opts['algorithm'] ?? 'md5';
   if (!isHashAlgorithm(algorithm)) throw new UsageError(`--algorithm: expected one of ${HASH_ALGORITHMS.join(', ')}, got ${String(algorithm)}`);
-  const verify = opts['verify'] ?? opts['verifyHash'];
+  // --verify-hash is the old name: either may be given, both only if they agree.
+  const [verifyFlag, verify] = opts['verify'] !== undefined ? ['--verify', opts['verify']] : ['--verify-hash', opts['verifyHash']];
   if (verify !== undefined && !isCheckMethod(verify)) {
-    throw new UsageError(`--verify: expected one of ${CHECK_METHODS.join(', ')}, got ${String(verify)}`);
+    throw new UsageError(`${verifyFlag}: expected one of ${CHECK_METHODS.join(', ')}, got ${String(verify)}`);
+  }
+  if (opts['verifyHash'] !== undefined && opts['verifyHash'] !== verify) {
+    throw new UsageError(`--verify ${String(verify)} and --verify-hash ${String(opts['verifyHash'])} disagree: give one (--verify-hash is the old name of --verify)`);
   }
   let jobs: number | undefined;
   if (opts['jobs'] !== undefined) {
