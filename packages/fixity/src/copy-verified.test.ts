@@ -65,7 +65,11 @@ describe('copyFileVerified', () => {
     const dst = join(dir, 'dst');
     const attempt = copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte });
     await expect(attempt).rejects.toBeInstanceOf(VerificationError);
-    await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: the copy differs from its source/);
+    // By default the copy is compared byte for byte, and the error says where it differs.
+    await expect(copyFileVerified(join(dir, 'src'), dst, { beforeVerify: flipMiddleByte })).rejects.toThrow(
+      /dst: the copy differs from its source \(re-read and compared byte for byte: first difference at byte 50000\)/,
+    );
+    await expect(copyFileVerified(join(dir, 'src'), dst, { checkAlgorithm: 'md5', beforeVerify: flipMiddleByte })).rejects.toThrow(/dst: the copy differs from its source \(md5 [0-9a-f]{32} re-read/);
     expect(await readdir(dir)).toEqual(['src']);
   });
 
