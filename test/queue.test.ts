@@ -14,6 +14,12 @@ const redisServer = findOnPath('redis-server', process.env['PATH']);
 if (!redisServer && process.env['CI']) throw new Error('redis-server is not installed, and CI must run the queue tests (.ci/run installs it)');
 const title = redisServer ? 'avpres queue and worker over a real redis-server' : 'avpres queue and worker: SKIPPED, redis-server is not installed';
 
+// How many times a test asks `avpres queue status` (each a CLI start, ~0.5-1 s under load,
+// then 0.5 s of sleep) before it gives up: few enough that a stuck queue ends in the
+// assertion that says what never happened, inside the 180 s test timeout (240 could
+// outlast it). Run alone, the tests here need 6, 4 and 3.
+const STATUS_POLLS = 100;
+
 interface LedgerLine {
   job: string;
   state: string;
@@ -123,7 +129,7 @@ describe.skipIf(!redisServer)(title, () => {
 
     type Status = { counts: Record<string, number>; completed: { done: number; skipped: number }; failed: { input: string; reason: string; attempts: number }[] };
     let status: Status | undefined;
-    for (let i = 0; i < 240; i++) {
+    for (let i = 0; i < STATUS_POLLS; i++) {
       const s = await avpres(['queue', 'status', '--json'], { env });
       expect(s.exitCode, s.stderr).toBe(0);
       status = JSON.parse(s.stdout) as Status;
@@ -190,7 +196,7 @@ describe.skipIf(!redisServer)(title, () => {
     w.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     type Status = { failed: { input: string; reason: string; attempts: number }[] };
     let failed: Status['failed'][number] | undefined;
-    for (let i = 0; i < 240 && !failed; i++) {
+    for (let i = 0; i < STATUS_POLLS && !failed; i++) {
       await new Promise((r) => setTimeout(r, 500));
       const s = JSON.parse((await avpres(['queue', 'status', '--json'], { env })).stdout) as Status;
       failed = s.failed.find((f) => f.input === join(src, 'tape_77.mov'));
@@ -234,7 +240,7 @@ describe.skipIf(!redisServer)(title, () => {
     workers.push(second);
     type Status = { counts: Record<string, number>; failed: unknown[] };
     let status: Status | undefined;
-    for (let i = 0; i < 240; i++) {
+    for (let i = 0; i < STATUS_POLLS; i++) {
       status = JSON.parse((await avpres(['queue', 'status', '--json'], { env })).stdout) as Status;
       if (existsSync(join(out, 'tape_88.mkv')) && (status.counts['active'] ?? 0) === 0 && (status.counts['waiting'] ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 500));
