@@ -6,7 +6,7 @@ const shared: SharedOptions = { json: false, quiet: false, verbose: false, dryRu
 const from = (opts: Record<string, unknown>, paths = ['tape.mov', 'dest']) => copyitOptionsFrom(paths, opts, shared, '/work');
 
 describe('copyitOptionsFrom', () => {
-  it('leaves the check to the library default unless asked, and resolves paths against cwd', () => {
+  it("leaves the check to copyit's default (bytes) unless asked, and resolves paths against cwd", () => {
     const o = from({});
     expect(o).toMatchObject({ sources: ['/work/tape.mov'], destination: '/work/dest', algorithm: 'md5', force: false, overwrite: false });
     expect(o.verifyAlgorithm).toBeUndefined();
