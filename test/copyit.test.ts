@@ -98,6 +98,7 @@ describe('avpres copyit: a folder', () => {
     const input = summary.inputs[0];
     expect(input).toMatchObject({ input: src, status: 'done', verification: { outcome: 'pass' } });
     expect(input.verification.detail).toBe('5 of 5 files verified (5 copied, 0 already present)');
+    expect(input.verification.method).toBe("md5 of the source while copying; every copy re-read and compared byte for byte with the source's bytes");
     expect(input.outputs.map((o: { role: string; path: string }) => [o.role, o.path])).toEqual([
       ['copied folder', copy],
       ['source manifest', sourceManifest],
@@ -127,6 +128,8 @@ describe('avpres copyit: a folder', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     const input = JSON.parse(again.stdout).inputs[0];
     expect(input).toMatchObject({ status: 'skipped', reason: 'already copied and verified', details: { copied: 0, skipped: 5 } });
+    // Nothing was copied: the method names the re-hash that let the copies stand, not a copy.
+    expect(input.verification.method).toBe("md5 of each existing copy, matched with the earlier run's record or with its source's");
     // The skip rests on re-reading each copy: a copy corrupted since is not skipped.
     const clip = join(dest, 'rerun', 'clip.mov');
     const good = await readFile(clip);
@@ -165,7 +168,11 @@ describe('avpres copyit: a folder', () => {
     expect(replaced.exitCode, replaced.stderr).toBe(0);
     expect(replaced.stderr).toContain(`replacing ${join(dest, 'existing', 'other.bin')}`);
     expect(await md5File(join(dest, 'existing', 'other.bin'))).toBe(srcMd5);
-    expect(JSON.parse(replaced.stdout).inputs[0].details).toMatchObject({ copied: 1, skipped: 2 });
+    const mixed = JSON.parse(replaced.stdout).inputs[0];
+    expect(mixed.details).toMatchObject({ copied: 1, skipped: 2 });
+    expect(mixed.verification.method).toBe(
+      "md5 of the source while copying; every copy re-read and compared byte for byte with the source's bytes; copies already there: md5 of each existing copy, matched with the earlier run's record or with its source's",
+    );
     expect(existsSync(join(dest, 'existing_manifest.md5.partial'))).toBe(false);
   });
 });

@@ -269,13 +269,7 @@ async function finish(
     junkSkipped: scan.junk,
     ...(failed.length ? { failedFiles: failed.map((o) => ({ file: o.file.rel, reason: errorText(o.error) })) } : {}),
   };
-  const check = verifyAlgorithmOf(options);
-  const method =
-    check === options.algorithm
-      ? `${options.algorithm} of the source while copying, compared with a re-read of each copy`
-      : check === 'bytes'
-        ? `${options.algorithm} of the source while copying; every copy re-read and compared byte for byte with the source's bytes`
-        : `${options.algorithm} and ${check} of the source while copying; every copy re-read and compared by ${check}`;
+  const method = verificationMethod(options, { copying: skipped.length < scan.files.length, skipping: skipped.length > 0 });
   if (failed.length > 0) {
     const reason = `${failed.length} of ${scan.files.length} file${scan.files.length === 1 ? '' : 's'} failed: ${failed.map((o) => errorText(o.error)).join('; ')}`;
     logger.error(`${scan.path}: ${reason}; manifests not written (the journal ${paths.manifest}.partial lets a re-run resume)`);
@@ -343,6 +337,22 @@ async function finish(
 /** Each copy is compared byte for byte unless asked otherwise (--verify). */
 export function verifyAlgorithmOf(options: Pick<CopyitOptions, 'verifyAlgorithm'>): CheckMethod {
   return options.verifyAlgorithm ?? 'bytes';
+}
+
+/**
+ * How this run proved its files: the copies' check, and for copies already there (skipped)
+ * the re-hash that let them stand (see decideExisting), each named only if it happened.
+ */
+function verificationMethod(options: CopyitOptions, { copying, skipping }: { copying: boolean; skipping: boolean }): string {
+  const check = verifyAlgorithmOf(options);
+  const copies =
+    check === options.algorithm
+      ? `${options.algorithm} of the source while copying, compared with a re-read of each copy`
+      : check === 'bytes'
+        ? `${options.algorithm} of the source while copying; every copy re-read and compared byte for byte with the source's bytes`
+        : `${options.algorithm} and ${check} of the source while copying; every copy re-read and compared by ${check}`;
+  const present = `${copying ? 'copies already there: ' : ''}${options.algorithm} of each existing copy, matched with the earlier run's record or with its source's`;
+  return [...(copying ? [copies] : []), ...(skipping ? [present] : [])].join('; ');
 }
 
 function rereadText(check: CheckMethod): string {
