@@ -93,4 +93,17 @@ describe('avpres verify', () => {
     expect(usage.exitCode).toBe(2);
     expect(usage.stdout).toBe('');
   });
+
+  it('exits 2 naming a manifest that lists no files: 0 of 0 verified is no pass', async () => {
+    const folder = join(work.dir, 'somefolder');
+    await mkdir(folder);
+    await writeFile(join(folder, 'a.txt'), 'a');
+    const empty = join(work.dir, 'empty.md5');
+    await writeFile(empty, '');
+    const run = await avpres(['verify', empty, folder, '--json']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`${empty}: lists no files`);
+    expect(run.stderr).not.toContain('0 of 0 files verified');
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, error: `${empty}: lists no files (nothing to verify)` });
+  });
 });

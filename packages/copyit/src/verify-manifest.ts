@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { ExitCode, type InputResult } from '@avpres/core';
+import { ExitCode, InputError, type InputResult } from '@avpres/core';
 import { readManifest, sharedHashPool, verifyFolder, type HashAlgorithm } from '@avpres/fixity';
 import type { ToolContext } from '@avpres/media';
 import { CopyProgress, formatRate } from './copy-progress.js';
@@ -25,6 +25,8 @@ export async function verifyManifest(options: VerifyOptions, ctx: ToolContext): 
   const { logger } = ctx;
   const folder = options.folder ?? dirname(options.manifest);
   const expected = await readManifest(options.manifest);
+  // Nothing listed, nothing checked: "0 of 0 verified" must not read as a pass.
+  if (expected.length === 0) throw new InputError(`${options.manifest}: lists no files (nothing to verify)`, { file: options.manifest });
   const listed = new Set(expected.map((e) => e.path));
   if (ctx.dryRun) {
     ctx.print(`hash ${expected.length} files listed in ${options.manifest} under ${folder}, and look for unlisted files`);
