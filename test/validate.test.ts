@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avpres, tempDir } from './helpers/cli.js';
@@ -100,6 +100,39 @@ describe('avpres validate', () => {
       ['failed', 1],
       ['failed', 2],
     ]);
+  });
+
+  it('in an oe folder, names each thing that looks like a package but is not one (manifest lost, folder lost) and exits 1', async () => {
+    const oe = join(work.dir, 'lost', 'oe1234');
+    const good = await handMadeIfi(oe, 'b1b2c3d4-0000-4000-8000-000000000006', { 'objects/capture.mkv': 'good bytes' });
+    const lost = 'b1b2c3d4-0000-4000-8000-000000000007';
+    await handMadeIfi(oe, lost, { 'objects/capture.mkv': 'lost bytes' });
+    await rm(join(oe, `${lost}_manifest.md5`));
+    await writeFile(join(oe, lost, 'objects/capture.mkv'), 'lost byteS');
+    // Not UUID-named, but laid out as a package; and a manifest whose folder is gone.
+    await mkdir(join(oe, 'renamed by hand', 'objects'), { recursive: true });
+    const orphan = 'b1b2c3d4-0000-4000-8000-000000000008';
+    await writeFile(join(oe, `${orphan}_manifest.md5`), `${hash('md5', 'x')}  ${orphan}/objects/x\n`);
+    await mkdir(join(oe, 'not a package'));
+    await mkdir(join(oe, `.${lost}.partial`));
+
+    const r = await avpres(['validate', oe, '--json']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const input = JSON.parse(r.stdout).inputs[0];
+    expect(input.status).toBe('failed');
+    expect(input.details.problems).toEqual([
+      `${lost}: looks like a package (a UUID name; holds objects/, logs/, metadata/) but has no ${lost}_manifest.md5 beside it and no bagit.txt in it: not validated`,
+      `${orphan}_manifest.md5: a package manifest without its package folder ${orphan}/: not validated`,
+      `renamed by hand: looks like a package (holds objects/) but has no renamed by hand_manifest.md5 beside it and no bagit.txt in it: not validated`,
+    ]);
+    expect(input.details.packages).toEqual([good, join(oe, lost), join(oe, `${orphan}_manifest.md5`), join(oe, 'renamed by hand')]);
+    for (const p of input.details.problems) expect(r.stderr).toContain(p);
+    // The good package is still checked, and alone it is valid; the lost one alone is not a package.
+    expect(input.details.files).toBe(1);
+    expect((await avpres(['validate', good])).exitCode).toBe(0);
+    const alone = await avpres(['validate', join(oe, lost)]);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toContain('not a package');
   });
 
   it('shows progress with MB/s on a big package (a 300 MB sparse file)', async () => {

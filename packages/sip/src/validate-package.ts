@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeRunLog, readRunLog } from '@avpres/log';
-import { locatePackages, type LocatedPackage } from './locate-package.js';
+import { searchPackages, type LocatedPackage, type PackageLayout } from './locate-package.js';
 import type { PackageValidation, ValidateOptions } from './package-check.js';
 import { PACKAGE_FOLDERS } from './package-folders.js';
 import { validateBag } from './validate-bag.js';
@@ -9,17 +9,24 @@ import { validateIfi } from './validate-ifi.js';
 
 /**
  * Check a package: given its uuid folder, its IFI manifest, a bag, or an oe folder (every
- * package inside, results merged). Not a package at all: InputError (exit 2).
+ * package inside, results merged; whatever there looks like a package but is not one is
+ * a problem). Not a package at all: InputError (exit 2).
  */
 export async function validatePackage(path: string, options: ValidateOptions = {}): Promise<PackageValidation> {
-  const located = await locatePackages(path);
-  const results: PackageValidation[] = [];
-  for (const pkg of located) {
+  const { packages, uncheckable } = await searchPackages(path);
+  const several = packages.length + uncheckable.length > 1;
+  const results: Array<[root: string, result: PackageValidation]> = [];
+  for (const pkg of packages) {
     const result = pkg.layout === 'ifi' ? await validateIfi(pkg, options) : await validateBag(pkg.root, options);
     result.warnings.push(...(await unfinishedRunLogs(pkg)));
-    results.push(located.length === 1 ? result : prefixed(result, relative(path, pkg.root)));
+    results.push([pkg.root, several ? prefixed(result, relative(path, pkg.root)) : result]);
   }
-  return merge(results);
+  // Always named: the problem is about this one folder (or manifest), not the path given.
+  for (const { root, reason } of uncheckable) {
+    results.push([root, { layout: 'ifi', valid: false, problems: [`${relative(path, root)}: ${reason}`], warnings: [], files: 0, bytes: 0, packages: [root] }]);
+  }
+  results.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return merge(packages[0]?.layout ?? 'ifi', results.map(([, result]) => result));
 }
 
 /** Our human logs in logs/ whose run never wrote its END line (crashed, or copied mid-run). */
@@ -40,10 +47,9 @@ function prefixed(result: PackageValidation, name: string): PackageValidation {
   return { ...result, problems: result.problems.map((p) => `${name}: ${p}`), warnings: result.warnings.map((w) => `${name}: ${w}`) };
 }
 
-function merge(results: PackageValidation[]): PackageValidation {
-  const first = results[0]!;
+function merge(layout: PackageLayout, results: PackageValidation[]): PackageValidation {
   return {
-    layout: first.layout,
+    layout,
     valid: results.every((r) => r.valid),
     problems: results.flatMap((r) => r.problems),
     warnings: results.flatMap((r) => r.warnings),
