@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, link, mkdir, open, readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -245,8 +245,13 @@ describe('avpres seq2ffv1 proof and options', () => {
     expect((await avpres(['seq2ffv1', '--engine', 'builtin', '-i', src, '-o', out])).exitCode).toBe(0);
     const mtime = (await stat(join(out, 'dpx-y8.mkv'))).mtimeMs;
     const again = await avpres(['seq2ffv1', '--engine', 'builtin', '--json', '-i', src, '-o', out]);
-    expect(JSON.parse(again.stdout).inputs[0].status).toBe('skipped');
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).inputs[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/every output matching its recorded md5/) });
     expect((await stat(join(out, 'dpx-y8.mkv'))).mtimeMs).toBe(mtime);
+    // Other options would make another MKV: refused, not skipped.
+    const other = await avpres(['seq2ffv1', '--engine', 'builtin', '--context', '--json', '-i', src, '-o', out]);
+    expect(other.exitCode, other.stderr).toBe(2);
+    expect(JSON.parse(other.stdout).inputs[0].reason).toMatch(/dpx-y8\.mkv exists but was made with other options \(--context off then, on now\); --force to replace it/);
     const forced = await avpres(['seq2ffv1', '--engine', 'builtin', '--force', '--json', '-i', src, '-o', out]);
     expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');
   });
@@ -308,5 +313,100 @@ describe('avpres seq2ffv1 proof and options', () => {
     expect(r.exitCode, String(r.stderr)).toBe(2);
     expect(JSON.parse(String(r.stdout)).inputs[0].reason).toMatch(/changed while it was encoded \(grow_0020\.dpx added\)/);
     expect((await readdir(out)).filter((n) => n !== 'avpres-logs')).toEqual([]);
+  });
+});
+
+describe('avpres seq2ffv1 re-runs skip only outputs proven made from this sequence and intact', () => {
+  const run = (args: string[]) => avpres(['seq2ffv1', '--engine', 'builtin', '--json', ...args]);
+  const only = (r: Awaited<ReturnType<typeof avpres>>) => JSON.parse(r.stdout).inputs[0];
+  /** A copy of a fixture sequence the test may change (the fixtures are shared). */
+  const copyOf = async (name: string, to: string) => {
+    await cp(await sequenceFixture(name), to, { recursive: true });
+    return to;
+  };
+
+  it('refuses a different sequence with the same folder name into the same -o; the other inputs complete', async () => {
+    const day1 = await copyOf('dpx-y8', join(work.dir, 's_day1', 'reel'));
+    const day2 = await copyOf('dpx-rgb8', join(work.dir, 's_day2', 'reel'));
+    const sources = { day1: await md5Tree(day1), day2: await md5Tree(day2) };
+    const out = join(work.dir, 'same-name');
+    expect((await run(['-i', day1, '-o', out])).exitCode).toBe(0);
+    const mkv = join(out, 'reel.mkv');
+    const made = await md5File(mkv);
+
+    const other = await copyOf('dpx-rgb12', join(work.dir, 's_day2', 'other'));
+    const r = await run(['-i', day2, '-i', other, '-o', out]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    const [refused, done] = JSON.parse(r.stdout).inputs;
+    expect(refused).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(refused.reason).toBe(`${mkv} exists but was not made from this sequence (it was made from ${day1}); --force to replace it`);
+    expect(done.status).toBe('done');
+    expect(await md5File(mkv)).toBe(made);
+    expect(await md5Tree(day1)).toEqual(sources.day1);
+    expect(await md5Tree(day2)).toEqual(sources.day2);
+  });
+
+  it('refuses a damaged MKV (same size or truncated) and an MKV without its record; --force redoes it, bit-identical on decode', async () => {
+    const src = await sequenceFixture('dpx-rgb10-be');
+    const before = await md5Tree(src);
+    const out = join(work.dir, 'damaged');
+    expect((await run(['-i', src, '-o', out])).exitCode).toBe(0);
+    const mkv = join(out, 'dpx-rgb10-be.mkv');
+    const { size } = await stat(mkv);
+
+    const handle = await open(mkv, 'r+');
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, Math.floor(size / 2));
+    await handle.write(Buffer.from([byte[0]! ^ 0xff]), 0, 1, Math.floor(size / 2));
+    await handle.close();
+    const flipped = await run(['-i', src, '-o', out]);
+    expect(flipped.exitCode, flipped.stderr).toBe(2);
+    expect(only(flipped)).toMatchObject({ status: 'failed', reason: `${mkv} exists but no longer matches its recorded md5 (damaged?); --force to replace it` });
+
+    await truncate(mkv, Math.floor(size / 2));
+    const cut = await run(['-i', src, '-o', out]);
+    expect(cut.exitCode, cut.stderr).toBe(2);
+    expect(only(cut)).toMatchObject({ status: 'failed', reason: `${mkv} exists but no longer matches its recorded md5 (damaged?); --force to replace it` });
+    expect((await stat(mkv)).size).toBe(Math.floor(size / 2));
+
+    const forced = await run(['--force', '-i', src, '-o', out]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(only(forced).status).toBe('done');
+    const back = join(work.dir, 'damaged-back');
+    expect((await avpres(['seq2ffv1', '--decode', '-i', mkv, '-o', back])).exitCode).toBe(0);
+    expect(await md5Tree(join(back, 'dpx-rgb10-be'))).toEqual(before);
+    expect(await md5Tree(src)).toEqual(before);
+
+    // An MKV with no record of what made it (another program, an older avpres) is not trusted either.
+    await rm(join(out, 'dpx-rgb10-be_seq2ffv1.json'));
+    const unknown = await run(['-i', src, '-o', out]);
+    expect(unknown.exitCode, unknown.stderr).toBe(2);
+    expect(only(unknown).reason).toMatch(/dpx-rgb10-be\.mkv exists but has no record of the run that made it .*; --force to replace it$/);
+  });
+
+  it('refuses after a source frame changed; --force encodes the changed sequence', async () => {
+    const src = await copyOf('dpx-y8', join(work.dir, 'changed', 'reel_c'));
+    const out = join(work.dir, 'changed-out');
+    expect((await run(['-i', src, '-o', out])).exitCode).toBe(0);
+    const mkv = join(out, 'reel_c.mkv');
+    const made = await md5File(mkv);
+
+    const frame = join(src, 'scan_0000002.dpx');
+    const handle = await open(frame, 'r+');
+    await handle.write(Buffer.from([0x12, 0x34, 0x56]), 0, 3, (await handle.stat()).size - 64); // image data, same size
+    await handle.close();
+    const changed = await md5Tree(src);
+    const r = await run(['-i', src, '-o', out]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(only(r)).toMatchObject({ status: 'failed', reason: `${mkv} exists but was not made from this sequence (${src} has changed since: scan_0000002.dpx changed); --force to replace it` });
+    expect(await md5File(mkv)).toBe(made);
+
+    const forced = await run(['--force', '-i', src, '-o', out]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(await md5File(mkv)).not.toBe(made);
+    const back = join(work.dir, 'changed-back');
+    expect((await avpres(['seq2ffv1', '--decode', '-i', mkv, '-o', back])).exitCode).toBe(0);
+    expect(await md5Tree(join(back, 'reel_c'))).toEqual(changed);
+    expect(await md5Tree(src)).toEqual(changed);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '@avpres/core';
-import { partialPath, type ManifestEntry } from '@avpres/fixity';
+import { hashFile, partialPath, type ManifestEntry } from '@avpres/fixity';
 import { ffmpegInvocation, mediainfoXml, programRun, runProgram, type ToolContext } from '@avpres/media';
 import { buildEncodeArgs } from './ffv1-args.js';
 import { sequenceChanges } from './find-sequence.js';
@@ -23,6 +23,8 @@ export interface EngineOutcome {
   details: Record<string, unknown>;
   /** MediaInfo XML of the MKV, when the engine already started it (it overlaps the check). */
   mediainfo?: Promise<string> | undefined;
+  /** md5 of the MKV as stored, when the engine already started it (it overlaps the check). */
+  mkvMd5?: Promise<string> | undefined;
 }
 
 /** Where ffmpeg reads the frames: the folder itself, or numbered links when names are irregular or have gaps. */
@@ -120,9 +122,13 @@ export async function encodeBuiltin(job: Job, options: BuiltinOptions, ctx: Tool
   // MediaInfo reads the MKV while the check decodes it (mostly waiting on reads): wall time saved.
   const mediainfo = mediainfoXml(partialPath(paths.mkv));
   mediainfo.catch(() => undefined); // awaited by the caller once the check has passed
+  // The job record's md5 of the MKV, read alongside the check's decode (same bytes, one pass through the cache).
+  const mkvMd5 = hashFile(partialPath(paths.mkv), { algorithm: 'md5', signal: ctx.signal }).then((r) => r.digest);
+  mkvMd5.catch(() => undefined);
   const check = await checkReversal(partialPath(paths.mkv), pre.manifest, ctx, { framemd5: partialPath(paths.framemd5), label, onStderr: ffmpegLog });
   return {
     mediainfo,
+    mkvMd5,
     engine: 'builtin',
     manifest: pre.manifest,
     check,

@@ -143,9 +143,21 @@ export async function sequenceChanges(seq: Sequence): Promise<string[]> {
   const now = await findSequence(seq.folder, { allowGaps: true }).catch((error: unknown) => {
     throw new InputError(`${seq.folder}: changed while it was encoded: ${(error as Error).message}`, { file: seq.folder });
   });
-  const before = new Map([...seq.files, ...seq.audio].map((f) => [f.name, f]));
+  return fileChanges([...seq.files, ...seq.audio], [...now.files, ...now.audio]);
+}
+
+/** What a file is taken to be without reading it: its name, size and modification time. */
+export interface FileState {
+  name: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Files added, removed, or changed (size or modification time) between two listings. */
+export function fileChanges(then: readonly FileState[], now: readonly FileState[]): string[] {
+  const before = new Map(then.map((f) => [f.name, f]));
   const changes: string[] = [];
-  for (const f of [...now.files, ...now.audio]) {
+  for (const f of now) {
     const old = before.get(f.name);
     if (!old) changes.push(`${f.name} added`);
     else if (old.size !== f.size || old.mtimeMs !== f.mtimeMs) changes.push(`${f.name} changed`);

@@ -12,6 +12,8 @@ export interface JobPaths {
   framemd5: string;
   mediainfo: string;
   ffmpegLog: string;
+  /** What the MKV was made from and the md5 of every output: a re-run checks it. */
+  record: string;
   /** Scratch folder (attachments, frame links), removed at the end. */
   work: string;
 }
@@ -24,6 +26,7 @@ export function jobPaths(outputDir: string, stem: string): JobPaths {
     framemd5: join(outputDir, names.outputFramemd5),
     mediainfo: join(outputDir, names.mediainfo),
     ffmpegLog: join(outputDir, names.ffmpegLog),
+    record: join(outputDir, `${stem}_seq2ffv1.json`),
     work: join(outputDir, `.${stem}.seq2ffv1-work`),
   };
 }

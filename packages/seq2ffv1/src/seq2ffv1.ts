@@ -1,14 +1,16 @@
 import { mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { eachInput, EnvironmentError, UsageError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
-import { formatManifest, partialPath, pathExists, renameIntoPlace } from '@avpres/fixity';
+import { formatManifest, hashFile, partialPath, pathExists, renameIntoPlace } from '@avpres/fixity';
 import { buildSip, choosePackage } from '@avpres/sip';
 import { mediainfoXml, resolveOptionalTool, type ResolvedTool, type ToolContext } from '@avpres/media';
 import { dryRunEncodeArgs, encodeBuiltin, type EngineOutcome } from './builtin-engine.js';
 import { removePartials, type Job } from './job.js';
+import { readJobRecord, sourceFiles, writeJobRecord, type RecordOptions } from './job-record.js';
 import { preflight } from './preflight.js';
 import { encodeRawcooked, RawcookedLicenceRefusal, rawcookedDecodeArgs, rawcookedEncodeArgs, rawcookedWorkMkv } from './rawcooked-engine.js';
 import { rebuildArgs } from './rebuild.js';
+import { checkExistingOutputs } from './rerun-check.js';
 
 export type Engine = 'auto' | 'rawcooked' | 'builtin';
 
@@ -136,9 +138,13 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
   if (seq.gaps.length > 0) ctx.logger.warn(`${seq.folder}: gaps accepted and recorded: ${seq.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`);
   if (seq.ignored.length > 0) ctx.logger.warn(`${seq.folder}: not part of the sequence, not in the MKV: ${seq.ignored.slice(0, 5).join(', ')}${seq.ignored.length > 5 ? ', ...' : ''}`);
 
-  if (!options.force && (await pathExists(paths.mkv)) && (await pathExists(paths.sourceManifest))) {
-    ctx.logger.info(`${paths.mkv} exists with its manifest: skipped (--force to redo)`);
-    return { input: folder, status: 'skipped', exitCode: 0, reason: 'outputs exist (--force to redo)', outputs: [] };
+  const recordOptions: RecordOptions = { engine: options.engine, context: options.context ?? false, partBytes: options.partBytes ?? null };
+  if (!options.force && !ctx.dryRun && (await pathExists(paths.mkv))) {
+    ctx.logger.info(`${paths.mkv} exists: checking it against the record of the run that made it (md5 of every output)`);
+    const outputs = await checkExistingOutputs(paths.mkv, await readJobRecord(paths.record), { folder: seq.folder, files: sourceFiles(seq), options: recordOptions }, ctx.signal);
+    const reason = 'already made from this sequence with these options, every output matching its recorded md5 (--force to redo)';
+    ctx.logger.info(`${folder}: ${reason}; skipped`);
+    return { input: folder, status: 'skipped', exitCode: 0, reason, outputs };
   }
   if (ctx.dryRun) {
     if (rawcooked) {
@@ -176,7 +182,7 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
       }
     }
     outcome ??= await encodeBuiltin(job, { context: options.context ?? false, partBytes: options.partBytes }, ctx, log);
-    return await finish(job, outcome, ffmpegLog, ctx);
+    return await finish(job, outcome, ffmpegLog, recordOptions, ctx);
   } catch (error) {
     const keep = error instanceof VerificationError;
     await removePartials(paths, { keepMkv: keep });
@@ -185,25 +191,42 @@ async function convertSequence(folder: string, outputDir: string, options: Seq2f
   }
 }
 
-/** Sidecars written as partials, then everything renamed into place: the MKV last. */
-async function finish(job: Job, outcome: EngineOutcome, ffmpegLog: string, ctx: ToolContext): Promise<InputResult> {
+/**
+ * Sidecars written as partials, then everything renamed into place, the MKV last, then the
+ * job record. An older record goes first: a run cut short in between leaves no record, so
+ * the next run refuses the outputs (--force) rather than trusting a mix.
+ */
+async function finish(job: Job, outcome: EngineOutcome, ffmpegLog: string, recordOptions: RecordOptions, ctx: ToolContext): Promise<InputResult> {
   const { paths, seq } = job;
   const mkvPartial = partialPath(paths.mkv);
+  const mkvMd5 = outcome.mkvMd5 ?? hashFile(mkvPartial, { algorithm: 'md5', signal: ctx.signal }).then((r) => r.digest);
+  mkvMd5.catch(() => undefined); // awaited below, unless a sidecar fails first
   const xml = await (outcome.mediainfo ?? mediainfoXml(mkvPartial));
   await writeFile(partialPath(paths.mediainfo), xml);
   await writeFile(partialPath(paths.sourceManifest), formatManifest(outcome.manifest));
   await writeFile(partialPath(paths.ffmpegLog), ffmpegLog);
+  await rm(paths.record, { force: true });
   const outputs: OutputRecord[] = [];
-  const place = async (final: string, role: string) => {
+  const place = async (final: string, role: string, md5?: string) => {
+    const digest = md5 ?? (await hashFile(partialPath(final), { algorithm: 'md5', signal: ctx.signal })).digest;
     await renameIntoPlace(partialPath(final), final);
-    outputs.push({ path: final, role, size: (await stat(final)).size });
+    outputs.push({ path: final, role, size: (await stat(final)).size, md5: digest });
   };
   await place(paths.sourceManifest, 'source md5 manifest');
   await place(paths.framemd5, 'framemd5 of the MKV');
   await place(paths.mediainfo, 'mediainfo XML');
   await place(paths.ffmpegLog, 'ffmpeg log');
-  await place(paths.mkv, 'preservation master');
+  await place(paths.mkv, 'preservation master', await mkvMd5);
   await removePartials(paths, { keepMkv: true });
+  await writeJobRecord(paths.record, {
+    tool: 'avpres seq2ffv1',
+    version: 1,
+    source: { folder: seq.folder, files: sourceFiles(seq) },
+    options: recordOptions,
+    engine: outcome.engine,
+    outputs: outputs.map((o) => ({ name: basename(o.path), role: o.role, size: o.size, md5: o.md5! })),
+    finished: new Date().toISOString(),
+  });
   const mkvBytes = outputs.at(-1)!.size;
   ctx.logger.info(`${paths.mkv}: ${seq.files.length} files proven reversible (${outcome.engine} engine), ${(mkvBytes / job.totalBytes).toFixed(3)} of the scan's size`);
   return {
