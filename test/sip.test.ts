@@ -313,6 +313,24 @@ describe('avpres sip options and refusals', () => {
     expect(existsSync(join(out, 'oe3')) ? readdirSync(join(out, 'oe3')) : []).toEqual([]);
   });
 
+  it('an output inside a source folder: exit 2 before anything is written, the source listing and bytes unchanged', async () => {
+    const day1 = join(work.dir, 'day1');
+    await mkdir(join(day1, 'reel 1'), { recursive: true });
+    await writeFile(join(day1, 'reel 1', 'tape.mkv'), Buffer.alloc(50_000, 3));
+    await writeFile(join(day1, 'notes.txt'), 'notes\n');
+    // Every entry (an empty folder made there counts too), and every file's md5.
+    const snapshot = async () => [...readdirSync(day1, { recursive: true }).map(String).sort(), ...(await Promise.all(walk(day1).map((f) => md5File(join(day1, f)))))];
+    const before = await snapshot();
+    // The run log goes elsewhere (--log-dir): without it, the CLI opens it in the output before sip runs.
+    const logs = join(work.dir, 'day1 logs');
+    for (const [output, dry] of [[join(day1, 'sips'), false], [day1, false], [join(day1, 'sips'), true]] as const) {
+      const r = await avpres(['sip', '-i', day1, '-o', output, '--oe', 'oe3', '--log-dir', logs, ...(dry ? ['--dry-run'] : []), '--json']);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`the output ${join(output, 'oe3')} is inside the source folder ${day1}`);
+      expect(await snapshot(), `-o ${output}${dry ? ' --dry-run' : ''}`).toEqual(before);
+    }
+  });
+
   it('a copy corrupted before its verification: exit 1, and no package at all', async () => {
     const out = join(work.dir, 'corrupt');
     const srcMd5 = await md5File(small);

@@ -5,6 +5,7 @@ export type { PackageValidation, ValidateOptions } from './package-check.js';
 export { locatePackages, searchPackages, IFI_MANIFEST_SUFFIX, type LocatedPackage, type PackageLayout, type UncheckablePackage } from './locate-package.js';
 export { planSip, type SipPlan, type PlannedFile, type PlannedObject, type PlanRequest } from './sip-plan.js';
 export { checkOeNumber, packageUuid } from './identifiers.js';
+export { checkOutputOutsideSources } from './outside-sources.js';
 export { choosePackage, type PackageJob, type PackageJobRequest, type PackageState } from './package-job.js';
 export { PACKAGE_FOLDERS } from './package-folders.js';
 export { byteProgress } from './byte-progress.js';

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { InputError, UsageError } from '@avpres/core';
 import { listFiles } from '@avpres/fixity';
+import { checkOutputOutsideSources } from './outside-sources.js';
 import { PACKAGE_FOLDERS } from './package-folders.js';
 
 export type PackagedRole = 'object' | 'metadata' | 'supplemental' | 'log';
@@ -93,13 +94,7 @@ export async function planSip(request: PlanRequest): Promise<SipPlan> {
 
 /** A folder the package would be written inside: refused, sources stay untouched. */
 export function checkOutsideSources(plan: SipPlan, packageDir: string): void {
-  for (const o of plan.objects) {
-    if (!o.isFolder) continue;
-    const rel = relative(o.source, packageDir);
-    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
-      throw new UsageError(`the package ${packageDir} would be written inside the source folder ${o.source}; choose an output outside it`);
-    }
-  }
+  checkOutputOutsideSources(plan.objects.filter((o) => o.isFolder).map((o) => o.source), packageDir);
 }
 
 function absolute(path: string, cwd: string | undefined): string {

@@ -7,7 +7,7 @@ import { buildSip } from './build-sip.js';
 import { checkOeNumber } from './identifiers.js';
 import type { PackageLayout } from './locate-package.js';
 import { choosePackage, type PackageState } from './package-job.js';
-import { planSip, type SipPlan } from './sip-plan.js';
+import { checkOutsideSources, planSip, type SipPlan } from './sip-plan.js';
 
 /** `avpres sip` options, already checked by the CLI. */
 export interface SipOptions {
@@ -31,6 +31,8 @@ export async function sipTool(options: SipOptions, ctx: ToolContext): Promise<In
   const input = options.inputs.join(', ');
   try {
     const plan = await planSip({ objects: options.inputs.map((path) => ({ path })), supplemental: options.supplemental, cwd: ctx.cwd, signal: ctx.signal });
+    // Before the job's state is written in the output folder: that too would land in a source.
+    checkOutsideSources(plan, join(options.outputDir, checkOeNumber(options.oe)));
     if (ctx.dryRun) return [dryRun(options, ctx, input, plan)];
     const job = await sipJob(plan, options);
     const chosen = await choosePackage({
