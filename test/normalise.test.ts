@@ -235,6 +235,77 @@ describe('avpres normalise with bad inputs', () => {
     expect(await md5File(join(folder, '-tape 01 é ü 東京.mov'))).toBe(before);
   });
 
+  it('fails a capture cut off after its header (fewer frames decode than its container declares), exit 2, no MKV', async () => {
+    const dir = join(work.dir, 'cut');
+    await mkdir(dir, { recursive: true });
+    // The index at the front (faststart), as a capture tool that pre-allocates writes it: the
+    // file still opens and decodes cleanly, up to the cut.
+    const whole = join(dir, 'whole.mov');
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 1, extra: ['-movflags', '+faststart'] }, whole);
+    const bytes = await readFile(whole);
+    const source = join(dir, 'tape cut é.mov');
+    await writeFile(source, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const before = await md5File(source);
+    const out = join(work.dir, 'cut out');
+    const r = await avpres(['normalise', '-i', source, '-o', out, '--json']);
+    expect(r.exitCode).toBe(2);
+    const said = r.stderr.match(/tape cut é\.mov: truncated or damaged: (\d+) of the (\d+) video frames its container declares could be decoded; not normalised/);
+    expect(said, r.stderr).not.toBeNull();
+    expect(Number(said![1])).toBeGreaterThan(0);
+    expect(Number(said![1])).toBeLessThan(Number(said![2]));
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect((await readdir(out)).filter((n) => n.includes('.mkv'))).toEqual([]);
+    expect(await md5File(source)).toBe(before);
+    // The whole file normalises: the check counts what is missing, not what is there.
+    expect((await avpres(['normalise', '-i', whole, '-o', out])).exitCode).toBe(0);
+  });
+
+  it("never replaces an MKV that is not this capture's (another tape of the same name, a damaged one, one made by hand); --force does", async () => {
+    const out = join(work.dir, 'same name out');
+    const day1 = join(work.dir, 'day1', 'tape.mov');
+    const day2 = join(work.dir, 'day2', 'tape.mov');
+    await mkdir(dirname(day1), { recursive: true });
+    await mkdir(dirname(day2), { recursive: true });
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 0.5 }, day1);
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 0.5, noise: 20 }, day2);
+    const sources = [await md5File(day1), await md5File(day2)];
+    const first = await avpres(['normalise', '-i', day1, '-o', out]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const mkv = join(out, 'tape.mkv');
+    const made = await md5File(mkv);
+
+    const other = await avpres(['normalise', '-i', day2, '-o', out, '--json']);
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toContain(`${mkv} exists and was made from another source, or from this one before it changed (its record: ${day1}, `);
+    expect(other.stderr).toContain('not replaced (--force to replace it)');
+    expect(JSON.parse(other.stdout).inputs[0]).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(await md5File(mkv)).toBe(made);
+
+    const bytes = await readFile(mkv);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+    await writeFile(mkv, bytes);
+    const damaged = await md5File(mkv);
+    const again = await avpres(['normalise', '-i', day1, '-o', out]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/tape\.mkv exists and no longer matches its record \(md5 [0-9a-f]{32}, recorded [0-9a-f]{32}\): damaged or changed since: not replaced/);
+    expect(await md5File(mkv)).toBe(damaged);
+
+    const forced = await avpres(['normalise', '-i', day2, '-o', out, '--force', '--json']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');
+    expect([made, damaged]).not.toContain(await md5File(mkv));
+    expect((await avpres(['normalise', '-i', day2, '-o', out])).exitCode).toBe(0);
+
+    const loose = join(work.dir, 'loose out');
+    await mkdir(loose);
+    await writeFile(join(loose, 'tape.mkv'), 'made by hand\n');
+    const byHand = await avpres(['normalise', '-i', day1, '-o', loose]);
+    expect(byHand.exitCode).toBe(2);
+    expect(byHand.stderr).toContain(`${join(loose, 'tape.mkv')} exists and has no normalise record beside it (tape_normalise.json)`);
+    expect(await readFile(join(loose, 'tape.mkv'), 'utf8')).toBe('made by hand\n');
+    expect([await md5File(day1), await md5File(day2)]).toEqual(sources);
+  });
+
   it('exits 1 when the stored MKV is changed between encode and verification, leaving no finished-looking MKV', async () => {
     const out = join(work.dir, 'corrupt');
     const r = await avpres(['normalise', '-i', await fixture('sd-v210-timecode'), '-o', out], {

@@ -1,13 +1,13 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { exitCodeFor, InterruptedError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
+import { exitCodeFor, InputError, InterruptedError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
 import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, quoteArgs, type EventScope } from '@avpres/log';
 import { expectedFrames, ffmpegInvocation, probe, programRun, type ToolContext } from '@avpres/media';
 import { buildDecodeArgs, buildEncodeArgs, buildStoredPacketArgs } from './ffmpeg-args.js';
 import type { SourceFile } from './find-inputs.js';
 import { jobPaths, producedFiles, type JobPaths } from './job-paths.js';
-import { readJobRecord, stillValid, writeJobRecord, type JobRecord } from './job-record.js';
+import { existingJob, readJobRecord, writeJobRecord, type JobRecord } from './job-record.js';
 import type { NormaliseOptions } from './options.js';
 import { comparePacketLists } from './packets.js';
 import { assertFreeSpace, assertUnchanged, readableSource } from './preflight.js';
@@ -32,11 +32,13 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
   const recordOptions = { slices: options.slices ?? null, allowLossy: options.allowLossy };
 
   if (!options.force && !ctx.dryRun) {
-    const skip = await stillValid(await readJobRecord(paths.record), { source: identity, options: recordOptions, mkvPath: paths.mkv }, ctx.signal);
-    if (skip) {
-      ctx.logger.info(`${source.path}: ${skip}; skipped (use --force to redo)`);
-      return { input: source.path, status: 'skipped', exitCode: 0, reason: skip, outputs: await describeOutputs(paths) };
+    const existing = await existingJob(await readJobRecord(paths.record), { source: identity, options: recordOptions, mkvPath: paths.mkv, recordPath: paths.record }, ctx.signal);
+    if (existing.kind === 'done') {
+      ctx.logger.info(`${source.path}: ${existing.reason}; skipped (use --force to redo)`);
+      return { input: source.path, status: 'skipped', exitCode: 0, reason: existing.reason, outputs: await describeOutputs(paths) };
     }
+    // A master already there is never replaced without being asked: it may be another tape's.
+    if (existing.kind === 'other') throw new InputError(`${source.path}: ${paths.mkv} exists and ${existing.reason}: not replaced (--force to replace it)`, { file: source.path });
   }
 
   const probed = await probe(ctx.tools.ffprobe.path, source.path, ctx.signal);
@@ -166,7 +168,7 @@ async function encodeAndProve(
 
   let proof: Proof;
   try {
-    proof = await prove(paths, plan, stored);
+    proof = await prove(source.path, paths, plan, stored);
   } catch (error) {
     closeFailed(stored.check, error);
     await settleReports();
@@ -215,7 +217,7 @@ type AfterEncode = { check: EventScope } & ({ value: StoredCheck } | { error: un
  * The proof: the decoded output frames equal the decoded source frames (framemd5, video and
  * audio), and the MKV on disk holds exactly the packets that were decoded.
  */
-async function prove(paths: JobPaths, plan: StreamPlan, after: AfterEncode): Promise<Proof> {
+async function prove(source: string, paths: JobPaths, plan: StreamPlan, after: AfterEncode): Promise<Proof> {
   if ('error' in after) throw after.error;
   const stored = after.value;
   const [sourceText, outputText, streamedPackets] = await Promise.all([
@@ -226,6 +228,13 @@ async function prove(paths: JobPaths, plan: StreamPlan, after: AfterEncode): Pro
   const frames = compareFramemd5(parseFramemd5(sourceText), parseFramemd5(outputText));
   const packets = comparePacketLists(streamedPackets, stored.packetHashes);
   const counted = frames.streams.map((s) => `stream ${s.stream}: ${s.expectedFrames} frames`).join(', ');
+  // A cut-off capture decodes cleanly up to the cut, so output and source agree frame for
+  // frame: only the count its container declares shows the loss. One frame of slack for a
+  // count estimated from duration x rate.
+  const decoded = frames.streams[0]?.expectedFrames ?? 0;
+  if (plan.frames !== undefined && decoded < plan.frames - 1) {
+    throw new InputError(`${source}: truncated or damaged: ${decoded} of the ${plan.frames} video frames its container declares could be decoded; not normalised`, { file: source });
+  }
   if (!frames.equal || frames.streams.length === 0 || frames.streams.some((s) => s.expectedFrames === 0)) {
     throw new VerificationError(`${basename(paths.mkv)}: decoded output differs from the source: ${frames.summary || 'no frames decoded'}`, { file: paths.mkv });
   }

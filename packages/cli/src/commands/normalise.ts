@@ -26,9 +26,13 @@ export function makeNormaliseCommand({ io, setExitCode }: CommandEnv): Command {
 Each capture becomes <stem>.mkv beside these sidecars: <stem>_source.framemd5 and
 <stem>_output.framemd5 (decoded frames, video and audio), <stem>_source_mediainfo.xml,
 <stem>_mediainfo.xml, <stem>_ffmpeg.log, <stem>_normalise.json (the verification record),
-<stem>.log, <stem>_events.jsonl and <stem>_manifest.md5. Files appear under these names only
-once the MKV is proven to decode to the source's frames and samples; a re-run skips
-captures whose record and MKV md5 still match (--force redoes them).
+<stem>.log, <stem>_events.jsonl and <stem>_manifest.md5. The MKV and its sidecars appear
+under these names only once the MKV is proven to decode to the source's frames and
+samples; the job's log (<stem>.log, <stem>_events.jsonl) is written as it goes, so a failed
+or interrupted job leaves its account. A capture that decodes to fewer frames than its
+container declares (cut off) fails. A re-run skips captures whose record and MKV md5 still
+match; a <stem>.mkv already there that is not this capture's (another source, other
+options, changed since) fails that capture and is kept: --force replaces it.
 
 Examples:
   $ avpres normalise -i tape_0042.mov -o /archive/ffv1
