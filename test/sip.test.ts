@@ -321,10 +321,9 @@ describe('avpres sip options and refusals', () => {
     // Every entry (an empty folder made there counts too), and every file's md5.
     const snapshot = async () => [...readdirSync(day1, { recursive: true }).map(String).sort(), ...(await Promise.all(walk(day1).map((f) => md5File(join(day1, f)))))];
     const before = await snapshot();
-    // The run log goes elsewhere (--log-dir): without it, the CLI opens it in the output before sip runs.
-    const logs = join(work.dir, 'day1 logs');
+    // No --log-dir: the run log, opened in the output, must not land in the source either.
     for (const [output, dry] of [[join(day1, 'sips'), false], [day1, false], [join(day1, 'sips'), true]] as const) {
-      const r = await avpres(['sip', '-i', day1, '-o', output, '--oe', 'oe3', '--log-dir', logs, ...(dry ? ['--dry-run'] : []), '--json']);
+      const r = await avpres(['sip', '-i', day1, '-o', output, '--oe', 'oe3', ...(dry ? ['--dry-run'] : []), '--json']);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toContain(`the output ${join(output, 'oe3')} is inside the source folder ${day1}`);
       expect(await snapshot(), `-o ${output}${dry ? ' --dry-run' : ''}`).toEqual(before);

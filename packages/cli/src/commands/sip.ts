@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '@avpres/core';
-import { checkOeNumber, packageUuid, sipTool, type SipOptions } from '@avpres/sip';
+import { checkOeNumber, checkOutputOutsideSources, packageUuid, sipTool, type SipOptions } from '@avpres/sip';
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
@@ -51,10 +51,14 @@ export function sipOptionsFrom(opts: Record<string, unknown>, cwd: string, force
   if (inputs.length === 0) throw new UsageError('expected at least one -i <file|folder>');
   const layout = opts['layout'];
   if (layout !== 'ifi' && layout !== 'bagit') throw new UsageError(`--layout: expected ifi or bagit, got ${String(layout)}`);
+  const outputDir = resolve(cwd, String(opts['output']));
+  const oe = checkOeNumber(String(opts['oe']));
+  // Here, before the run log is opened in <output>/avpres-logs: not even it may land in a source.
+  checkOutputOutsideSources(inputs, join(outputDir, oe));
   return {
     inputs,
-    outputDir: resolve(cwd, String(opts['output'])),
-    oe: checkOeNumber(String(opts['oe'])),
+    outputDir,
+    oe,
     uuid: opts['uuid'] === undefined ? undefined : packageUuid(String(opts['uuid'])),
     layout,
     supplemental: (opts['supplemental'] as string[]).map((s) => resolve(cwd, s)),
