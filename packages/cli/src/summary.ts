@@ -16,8 +16,10 @@ export function renderSummary(summary: RunSummary): string {
   const lines: string[] = [];
   for (const r of summary.inputs) {
     if (r.status === 'failed') {
-      // Reasons usually begin with the file's name already.
-      const reason = (r.reason ?? 'unknown reason').replace(`${r.input}: `, '');
+      // Reasons usually begin with the file's name already; only that leading name goes (the
+      // same path later in a reason, e.g. a folder named in its own message, stays).
+      const given = r.reason ?? 'unknown reason';
+      const reason = given.startsWith(`${r.input}: `) ? given.slice(r.input.length + 2) : given;
       lines.push(`FAILED   ${r.input}: ${reason}`);
       continue;
     }

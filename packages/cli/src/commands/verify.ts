@@ -21,7 +21,7 @@ Every listed file is re-hashed (on all cores). Unlisted files inside the folders
 manifest names are reported as extra; avpres-logs/ and junk files (.DS_Store...) are not.
 Nothing is written unless --log-dir is given (the audited storage stays untouched).
 Exit codes: 0 every file matches, 1 changed, missing or extra files (each listed),
-2 the manifest is unreadable or malformed.
+2 the manifest is unreadable, malformed or lists no files.
 
 Examples:
   $ avpres verify /mnt/archive/reel_12_manifest.md5
