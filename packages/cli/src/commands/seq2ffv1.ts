@@ -25,9 +25,13 @@ export function makeSeq2ffv1Command({ io, setExitCode }: CommandEnv): Command {
       `
 A sequence is numbered .dpx/.tif files in a folder (or its single subfolder). Each becomes
 <name>.mkv with <name>_source_manifest.md5 (md5 of every source file, paths relative to the
-sequence folder), <name>_output.framemd5, <name>_mediainfo.xml and <name>_ffmpeg.log. The
-outputs get their names only after every file has been rebuilt from the MKV as stored and
-found identical to the source (exit 1 otherwise, naming the files).
+sequence folder), <name>_output.framemd5, <name>_mediainfo.xml, <name>_ffmpeg.log and
+<name>_seq2ffv1.json (the job record). The outputs get their names only after every file
+has been rebuilt from the MKV as stored and found identical to the source (exit 1
+otherwise, naming the files). A re-run skips a sequence only when its record matches this
+folder's files (names, sizes, times) and options and every output still has its md5; an
+existing <name>.mkv that does not (another scan of that name, a changed scan, a damaged
+MKV) fails that sequence with exit 2 and is kept: --force replaces it.
 
 Examples:
   $ avpres seq2ffv1 -i /scans/reel_01 -o /archive/ffv1
