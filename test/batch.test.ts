@@ -467,5 +467,18 @@ describe('avpres batch with the other tools', () => {
     expect(byPath.get(`oe0002/${uuid}`)!.status).toBe('failed');
     expect(again.stderr).toMatch(/checksum mismatch/);
     for (const [rel, i] of byPath) if (!rel.startsWith('oe0002')) expect(i.reason, rel).toMatch(/input is unchanged/);
+
+    // A package that lost its manifest is named, not silently left out; the others still run.
+    const oe1 = join(sips, 'oe0001');
+    const lost = (await readdir(oe1)).find((n) => !n.includes('manifest') && !n.startsWith('.'))!;
+    await rm(join(oe1, `${lost}_manifest.md5`));
+    const third = await avpres(args);
+    // 1: the damaged package still fails its check, the graver outcome of the two.
+    expect(third.exitCode, third.stderr).toBe(1);
+    const named = new Map(json(third.stdout).inputs.map((i) => [relative(sips, i.input), i]));
+    expect(named.get(`oe0001/${lost}`)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/looks like a package .*no .*_manifest\.md5 beside it/) });
+    expect(named.get(`oe0002/${uuid}`)!.status).toBe('failed');
+    expect([...named.keys()].filter((k) => k.startsWith('oe0003'))).toHaveLength(1);
+    expect(third.stderr).toMatch(/1 not plannable/);
   });
 });

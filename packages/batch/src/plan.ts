@@ -68,8 +68,9 @@ export async function planJobs(roots: readonly string[], outputDir: string, tool
     } else if (!info.isDirectory()) {
       problems.push({ input: root, reason: `not a folder: avpres ${tool.name} takes ${unit === 'sequence' ? 'sequence folders' : 'package folders'}` });
     } else {
-      const found = await (unit === 'sequence' ? findSequenceFolders(root, outputDir) : findPackages(root, outputDir));
-      if (found.length === 0) problems.push({ input: root, reason: `no ${unit === 'sequence' ? 'DPX/TIFF sequence folders' : 'packages (IFI or BagIt)'} found here` });
+      const { found, uncheckable } = unit === 'sequence' ? { found: await findSequenceFolders(root, outputDir), uncheckable: [] } : await findPackages(root, outputDir);
+      for (const u of uncheckable) problems.push({ input: u.root, reason: u.reason });
+      if (found.length === 0 && uncheckable.length === 0) problems.push({ input: root, reason: `no ${unit === 'sequence' ? 'DPX/TIFF sequence folders' : 'packages (IFI or BagIt)'} found here` });
       candidates.push(...found);
     }
   }

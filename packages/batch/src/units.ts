@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { locatePackages } from '@avpres/sip';
+import { searchPackages, type UncheckablePackage } from '@avpres/sip';
 
 /** What one job takes: a file, an image-sequence folder, or a package. */
 export type JobUnit = 'file' | 'sequence' | 'package';
@@ -70,22 +70,31 @@ function unitOf(root: string, dir: string, facts: { size: number; mtimeMs: numbe
 /**
  * Packages (IFI uuid folders with their manifest, BagIt bags) under `root`, as avpres
  * validate finds them; a folder that is not a package is searched below. Size and mtime
- * are over every file in the package.
+ * are over every file in the package. Also what only looks like a package (see
+ * searchPackages: a package folder that lost its manifest, a manifest without its folder):
+ * each must be reported, never silently left out of the batch.
  */
-export async function findPackages(root: string, skip: string): Promise<FoundUnit[]> {
-  const out: FoundUnit[] = [];
+export async function findPackages(root: string, skip: string): Promise<{ found: FoundUnit[]; uncheckable: UncheckablePackage[] }> {
+  const found: FoundUnit[] = [];
+  const uncheckable: UncheckablePackage[] = [];
+  const reported = new Set<string>();
   const visit = async (dir: string): Promise<void> => {
-    if (dir === skip || dir.startsWith(skip + sep)) return;
-    const found = await locatePackages(dir).catch(() => []);
-    if (found.length > 0) {
-      for (const p of found) {
+    if (dir === skip || dir.startsWith(skip + sep) || reported.has(dir)) return;
+    const here = await searchPackages(dir).catch(() => ({ packages: [], uncheckable: [] }));
+    for (const u of here.uncheckable) {
+      if (reported.has(u.root)) continue;
+      reported.add(u.root);
+      uncheckable.push(u);
+    }
+    if (here.packages.length > 0) {
+      for (const p of here.packages) {
         const facts = await treeFacts(p.root);
         if (p.layout === 'ifi') {
           const manifest = await stat(p.manifest);
           facts.size += manifest.size;
           facts.mtimeMs = Math.max(facts.mtimeMs, manifest.mtimeMs);
         }
-        out.push(unitOf(root, p.root, facts));
+        found.push(unitOf(root, p.root, facts));
       }
       return;
     }
@@ -94,7 +103,7 @@ export async function findPackages(root: string, skip: string): Promise<FoundUni
     for (const e of entries) await visit(join(dir, e.name));
   };
   await visit(root);
-  return out;
+  return { found, uncheckable };
 }
 
 async function treeFacts(dir: string): Promise<{ size: number; mtimeMs: number }> {
