@@ -383,6 +383,31 @@ describe('avpres normalise against the environment', () => {
     expect(r.stderr).toMatch(/locked\.mov: permission denied \(cannot read\)/);
   });
 
+  it('exits 3, not as a bug, when the output folder may not be written (normalise, access, sip run as an ordinary user)', async () => {
+    const dir = join(work.dir, 'read-only out');
+    const out = join(dir, 'out');
+    await mkdir(out, { recursive: true });
+    const source = join(dir, 'tape.mov');
+    await copyFile(await fixture('sd-v210-timecode'), source);
+    const { chmod } = await import('node:fs/promises');
+    await chmod(out, 0o555);
+    await chmod(dir, 0o777);
+    await chmod(work.dir, 0o777);
+    const asNobody = (args: string[]) =>
+      execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AVPRES, ...args], { reject: false, env: { HOME: '/tmp' } });
+    for (const args of [
+      ['normalise', '-i', source, '-o', out],
+      ['access', '-i', source, '-o', out],
+      ['sip', '-i', source, '-o', out, '--oe', 'oe1234'],
+    ]) {
+      const r = await asNobody(args);
+      expect(r.exitCode, `${args[0]}: ${r.stderr}`).toBe(3);
+      expect(r.stderr, args[0]).toMatch(/permission denied/i);
+      expect(r.stderr, args[0]).not.toMatch(/a bug|\n {4}at /);
+    }
+    expect(await readdir(out)).toEqual([]);
+  });
+
   it.runIf(canMount)('refuses up front, exit 3, when the output disk is too small (needs root to mount a tmpfs)', async () => {
     const mnt = join(work.dir, 'small-disk');
     await mkdir(mnt, { recursive: true });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { AvpresError, exitCodeFor, ExitCode, InterruptedError, mostSerious, type InputResult } from '@avpres/core';
+import { AvpresError, exitCodeFor, ExitCode, InterruptedError, isEnvironmentErrno, mostSerious, type InputResult } from '@avpres/core';
 import { ConsoleSink, HumanLogSink, JsonlSink, Logger, PremisSink } from '@avpres/log';
 import type { ToolContext, Toolset } from '@avpres/media';
 import type { CliIo } from './io.js';
@@ -106,7 +106,8 @@ function reportRunError(error: unknown, io: CliIo, tool: string, logger: Logger)
     logger.error('interrupted: child processes stopped, partial files removed');
     return;
   }
-  if (error instanceof AvpresError) {
+  // Ours, or the machine refusing (permission, space: Node's message names the file).
+  if (error instanceof AvpresError || isEnvironmentErrno(error)) {
     logger.error(error.message);
     return;
   }

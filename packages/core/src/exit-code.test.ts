@@ -9,6 +9,12 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new EnvironmentError('x'))).toBe(3);
     expect(exitCodeFor(new TypeError('x'))).toBe(70);
   });
+  it('maps a system error the machine raised (permission, space, read-only) to 3, other system errors to 70', () => {
+    const errno = (code: string) => Object.assign(new Error(`${code}: open '/out/tape.log'`), { code });
+    for (const code of ['EACCES', 'EPERM', 'ENOSPC', 'EROFS']) expect(exitCodeFor(errno(code)), code).toBe(3);
+    expect(exitCodeFor(errno('EBADF'))).toBe(70);
+    expect(exitCodeFor({ code: 'EACCES' })).toBe(70);
+  });
 });
 
 describe('mostSerious', () => {

@@ -1,10 +1,24 @@
 import { AvpresError, ExitCode } from './errors.js';
 
-/** The exit code for anything thrown: our errors carry one; anything else is a bug (70). */
+/**
+ * The exit code for anything thrown: our errors carry one; a system error that is the
+ * machine's state (permission, space, read-only, I/O) is the environment (3) even where no
+ * code of ours wrapped it; anything else is a bug (70).
+ */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof AvpresError) return error.exitCode;
   if (isAbortError(error)) return ExitCode.interrupted;
+  if (isEnvironmentErrno(error)) return ExitCode.environment;
   return ExitCode.bug;
+}
+
+/** errno codes that say the machine refused, not that our code went wrong. */
+export const ENVIRONMENT_ERRNO: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS', 'EMFILE', 'ENFILE', 'EIO']);
+
+/** A Node system error (fs, spawn) whose code is in ENVIRONMENT_ERRNO. */
+export function isEnvironmentErrno(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && ENVIRONMENT_ERRNO.has(code);
 }
 
 function isAbortError(error: unknown): boolean {

@@ -10,6 +10,6 @@ export {
   type AvpresErrorOptions,
 } from './errors.js';
 export { FfmpegError, type FfmpegErrorDetails } from './ffmpeg-error.js';
-export { exitCodeFor, mostSerious } from './exit-code.js';
+export { exitCodeFor, mostSerious, isEnvironmentErrno, ENVIRONMENT_ERRNO } from './exit-code.js';
 export type { OutputRecord, Verification, InputStatus, InputResult } from './result.js';
 export { eachInput, failedResult } from './each-input.js';

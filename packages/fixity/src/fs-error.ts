@@ -1,6 +1,4 @@
-import { EnvironmentError, InputError } from '@avpres/core';
-
-const ENVIRONMENT = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS', 'EMFILE', 'ENFILE', 'EIO']);
+import { ENVIRONMENT_ERRNO, EnvironmentError, InputError } from '@avpres/core';
 
 /**
  * A file-system error as one of ours, naming the file: a missing source or a folder where
@@ -14,6 +12,6 @@ export function fsError(file: string, error: unknown, doing: 'read' | 'write' = 
   if (code === 'ENOTDIR' || code === 'EEXIST') return new InputError(`${file}: a file is in the way of a folder`, { file, cause: error });
   if (code === 'ENOSPC' || code === 'EDQUOT') return new EnvironmentError(`${file}: no space left on the destination`, { file, cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new EnvironmentError(`${file}: permission denied (cannot ${doing})`, { file, cause: error });
-  if (code !== undefined && ENVIRONMENT.has(code)) return new EnvironmentError(`${file}: cannot ${doing} (${code})`, { file, cause: error });
+  if (code !== undefined && ENVIRONMENT_ERRNO.has(code)) return new EnvironmentError(`${file}: cannot ${doing} (${code})`, { file, cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

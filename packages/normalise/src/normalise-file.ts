@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { exitCodeFor, InputError, InterruptedError, VerificationError, type InputResult, type OutputRecord } from '@avpres/core';
-import { compareFramemd5, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
+import { compareFramemd5, fsError, hashFile, parseFramemd5, partialPath, renameIntoPlace, writeFileAtomic } from '@avpres/fixity';
 import { HumanLogSink, JsonlSink, now, quoteArgs, type EventScope } from '@avpres/log';
 import { expectedFrames, ffmpegInvocation, probe, programRun, type ToolContext } from '@avpres/media';
 import { buildDecodeArgs, buildEncodeArgs, buildStoredPacketArgs } from './ffmpeg-args.js';
@@ -64,14 +64,22 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
   await mkdir(dir, { recursive: true });
   await assertFreeSpace(dir, identity.size);
   await removePartials(paths);
+  // The job log's files are opened on their first line, deep in the run: a folder we may not
+  // write to must fail this capture here, typed (exit 3), not as an error from inside a log line.
+  for (const file of [paths.log, paths.events]) await appendFile(file, '').catch((error: unknown) => Promise.reject(fsError(file, error, 'write')));
   const sinks = [new HumanLogSink(paths.log), new JsonlSink(paths.events)];
   for (const sink of sinks) ctx.logger.attach(sink);
   let result: InputResult & { mkvMd5: string };
   // The job log closes like a run log (END line), so readers can tell a finished job from a crash.
   const closeJobLog = (outcome: 'success' | 'failure', exitCode: number, summary: string) => {
+    for (const sink of sinks) ctx.logger.detach(sink);
     for (const sink of sinks) {
-      ctx.logger.detach(sink);
-      sink.write({ kind: 'run-end', time: now(), outcome, exitCode, summary });
+      try {
+        sink.write({ kind: 'run-end', time: now(), outcome, exitCode, summary });
+      } catch (error) {
+        // A log that cannot take its END line (disk full) must not hide the job's own outcome.
+        if (outcome === 'success') throw fsError(sink.path, error, 'write');
+      }
     }
   };
   const mediainfo = new MediainfoWorker();
