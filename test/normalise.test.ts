@@ -343,12 +343,14 @@ describe('avpres normalise with bad inputs', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('stops on Ctrl-C mid-encode with exit 130 and leaves no partial or finished file', async () => {
+  it('stops on Ctrl-C mid-encode with exit 130, leaving no partial nor finished-looking file; a capture done before it stands, listed in --json', async () => {
     const source = join(work.dir, 'long.mov');
     // Noise makes FFV1 work hard, so the encode is surely still running when Ctrl-C comes.
     await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 5, noise: 30 }, source);
+    const short = join(work.dir, 'short.mov');
+    await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 0.3 }, short);
     const out = join(work.dir, 'interrupted');
-    const child = execa(process.execPath, [AVPRES, 'normalise', '-i', source, '-o', out], { reject: false });
+    const child = execa(process.execPath, [AVPRES, 'normalise', '-i', short, '-i', source, '-o', out, '--json'], { reject: false });
     // Wait until the MKV is being written, then interrupt.
     const started = Date.now();
     while (!existsSync(join(out, 'long.mkv.partial')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
@@ -357,7 +359,12 @@ describe('avpres normalise with bad inputs', () => {
     const r = await child;
     expect(r.exitCode).toBe(130);
     const left = await readdir(out);
-    expect(left.filter((n) => n.includes('.partial') || n.endsWith('.mkv'))).toEqual([]);
+    expect(left.filter((n) => n.includes('.partial') || n.startsWith('long') && n.endsWith('.mkv'))).toEqual([]);
+    expect(left).toContain('short.mkv');
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ ok: false, exitCode: 130, error: expect.stringMatching(/interrupted/) });
+    expect(summary.inputs).toEqual([expect.objectContaining({ input: short, status: 'done' })]);
+    expect(r.stderr).toMatch(/DONE {5}.*short\.mov/);
     expect((await stat(source)).size).toBeGreaterThan(0);
   });
 });

@@ -94,6 +94,8 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
     }
   } catch (error) {
     interrupted = error instanceof InterruptedError;
+    // The jobs that finished stand: the run's summary lists them.
+    if (error instanceof InterruptedError) error.completed ??= [...results.values(), ...problemResults];
     throw error;
   } finally {
     await ledger.close();

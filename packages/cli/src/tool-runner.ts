@@ -55,6 +55,7 @@ export async function runToolCommand(run: ToolRun, io: CliIo): Promise<number> {
     });
   } catch (error) {
     runError = error;
+    if (error instanceof InterruptedError && error.completed) results = error.completed;
   }
 
   const exitCode = runError !== undefined ? exitCodeFor(runError) : mostSerious(results.map((r) => r.exitCode));

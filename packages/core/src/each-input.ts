@@ -14,11 +14,14 @@ export async function eachInput<T>(
   const results: InputResult[] = [];
   for (const input of inputs) {
     // After Ctrl-C, start nothing new.
-    if (options.signal?.aborted) throw new InterruptedError(`interrupted before ${options.name(input)}`);
+    if (options.signal?.aborted) throw Object.assign(new InterruptedError(`interrupted before ${options.name(input)}`), { completed: results });
     try {
       results.push(await work(input));
     } catch (error) {
-      if (error instanceof InterruptedError) throw error;
+      if (error instanceof InterruptedError) {
+        error.completed ??= results;
+        throw error;
+      }
       options.onFailure?.(input, error);
       results.push(failedResult(options.name(input), error));
     }

@@ -1,3 +1,5 @@
+import type { InputResult } from './result.js';
+
 /** Exit codes the CLI returns; one meaning in every tool (see DESIGN.md). */
 export const ExitCode = {
   ok: 0,
@@ -56,4 +58,9 @@ export class EnvironmentError extends AvpresError {
 export class InterruptedError extends AvpresError {
   readonly code = 'E_INTERRUPTED';
   readonly exitCode = ExitCode.interrupted;
+  /**
+   * The inputs finished before the interruption, set by the loop it stopped (eachInput, a
+   * batch): they stand, and the run's summary and --json must still list them.
+   */
+  completed?: InputResult[];
 }
