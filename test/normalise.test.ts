@@ -112,6 +112,10 @@ describe('avpres normalise on an SD interlaced v210 capture', () => {
     const again = await avpres(['normalise', '-i', source, '-o', out, '--json']);
     expect(again.exitCode).toBe(0);
     expect(JSON.parse(again.stdout).inputs[0].status).toBe('skipped');
+    // Named twice, it is one job (it was refused as overwriting its own outputs).
+    const twice = await avpres(['normalise', '-i', source, '-i', source, '-o', out, '--json']);
+    expect(twice.exitCode, twice.stderr).toBe(0);
+    expect(JSON.parse(twice.stdout).inputs.map((i: { status: string }) => i.status)).toEqual(['skipped']);
     const forced = await avpres(['normalise', '-i', source, '-o', out, '--json', '--force']);
     expect(forced.exitCode).toBe(0);
     expect(JSON.parse(forced.stdout).inputs[0].status).toBe('done');

@@ -1,4 +1,4 @@
-import type { InputResult } from '@avpres/core';
+import { withoutLeadingName, type InputResult } from '@avpres/core';
 
 /** The --json object: tool, version, ok, exitCode and one record per input. */
 export interface RunSummary {
@@ -16,10 +16,7 @@ export function renderSummary(summary: RunSummary): string {
   const lines: string[] = [];
   for (const r of summary.inputs) {
     if (r.status === 'failed') {
-      // Reasons usually begin with the file's name already; only that leading name goes (the
-      // same path later in a reason, e.g. a folder named in its own message, stays).
-      const given = r.reason ?? 'unknown reason';
-      const reason = given.startsWith(`${r.input}: `) ? given.slice(r.input.length + 2) : given;
+      const reason = withoutLeadingName(r.reason ?? 'unknown reason', r.input);
       lines.push(`FAILED   ${r.input}: ${reason}`);
       continue;
     }

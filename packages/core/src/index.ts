@@ -13,3 +13,4 @@ export { FfmpegError, type FfmpegErrorDetails } from './ffmpeg-error.js';
 export { exitCodeFor, mostSerious, isEnvironmentErrno, ENVIRONMENT_ERRNO } from './exit-code.js';
 export type { OutputRecord, Verification, InputStatus, InputResult } from './result.js';
 export { eachInput, failedResult } from './each-input.js';
+export { withoutLeadingName } from './leading-name.js';

@@ -1,5 +1,4 @@
-import { InputError } from '@avpres/core';
-import { FfmpegError } from '@avpres/core';
+import { FfmpegError, InputError, withoutLeadingName } from '@avpres/core';
 import { lastMeaningfulLine, runProgram } from './run.js';
 
 export interface ProbeStream {
@@ -54,7 +53,7 @@ export async function probe(ffprobePath: string, file: string, signal?: AbortSig
   } catch (error) {
     if (error instanceof FfmpegError) {
       // ffprobe names the file itself ("<file>: Invalid data..."); say it once.
-      const reason = (lastMeaningfulLine(error.stderrTail) ?? error.message).replace(`${file}: `, '');
+      const reason = withoutLeadingName(lastMeaningfulLine(error.stderrTail) ?? error.message, file);
       throw new InputError(`${file}: not readable as media (${reason})`, { file, cause: error });
     }
     throw error;

@@ -24,6 +24,13 @@ export interface FoundInputs {
 /** Expand file and folder inputs into the captures to normalise, never looking inside `exclude`. */
 export async function findInputs(inputs: readonly string[], exclude: string): Promise<FoundInputs> {
   const found: FoundInputs = { files: [], ignored: [], missing: [] };
+  // A capture named twice (-i a.mov -i a.mov, or a folder and a file in it) is one job.
+  const seen = new Set<string>();
+  const add = (file: SourceFile) => {
+    if (seen.has(file.path)) return;
+    seen.add(file.path);
+    found.files.push(file);
+  };
   for (const input of inputs) {
     let info;
     try {
@@ -34,14 +41,14 @@ export async function findInputs(inputs: readonly string[], exclude: string): Pr
       continue;
     }
     if (info.isFile()) {
-      found.files.push({ path: input, relativeDir: '', stem: stemOf(input) });
+      add({ path: input, relativeDir: '', stem: stemOf(input) });
       continue;
     }
     for (const file of await walk(input, exclude)) {
       if (MEDIA_EXTENSIONS.has(extname(file).toLowerCase()) && !basename(file).startsWith('._')) {
         const rel = relative(input, file);
         const dir = rel.includes(sep) ? rel.slice(0, rel.lastIndexOf(sep)) : '';
-        found.files.push({ path: file, relativeDir: dir, stem: stemOf(file) });
+        add({ path: file, relativeDir: dir, stem: stemOf(file) });
       } else {
         found.ignored.push(file);
       }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { eachInput, failedResult, InputError, type InputResult } from '@avpres/core';
+import { eachInput, failedResult, InputError, withoutLeadingName, type InputResult } from '@avpres/core';
 import { requireCapabilities, type ToolContext } from '@avpres/media';
 import { findInputs, type SourceFile } from './find-inputs.js';
 import { normaliseFile } from './normalise-file.js';
@@ -49,7 +49,7 @@ export async function normalise(options: NormaliseOptions, ctx: ToolContext, ver
       {
         name: ({ file }) => file.path,
         signal: ctx.signal,
-        onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? error.message.replace(`${file.path}: `, '') : String(error)}`),
+        onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? withoutLeadingName(error.message, file.path) : String(error)}`),
       },
     )),
   );
