@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { defaultWatermarkPath } from '@avpres/access';
 import { accessOptionsFrom } from './access.js';
 
 const base = { input: ['tape.mov'], output: 'out', deinterlace: 'auto', watermarkOpacity: '0.2', crf: '18', preset: 'slow', audioBitrate: '192k' };
@@ -25,6 +27,9 @@ describe('accessOptionsFrom', () => {
     expect(() => accessOptionsFrom({ ...base, crf: '18.5' }, '/w', false)).toThrow(/--crf: expected a whole number 0-51, got 18.5/);
     expect(() => accessOptionsFrom({ ...base, audioBitrate: '192' }, '/w', false)).toThrow(/--audio-bitrate: expected 32k-512k, got 192/);
     expect(() => accessOptionsFrom({ ...base, watermark: '/no/such.png' }, '/w', false)).toThrow(/--watermark: expected a PNG file or none, got \/no\/such.png \(not found\)/);
+    // A file that is there but no PNG (ffmpeg would fail mid-encode, naming the master).
+    expect(() => accessOptionsFrom({ ...base, watermark: fileURLToPath(import.meta.url) }, '/w', false)).toThrow(/--watermark: expected a PNG file or none, got .*access\.test\.[jt]s \(not a PNG image\)/);
+    expect(accessOptionsFrom({ ...base, watermark: defaultWatermarkPath('4:3') }, '/w', false).settings.watermark).toEqual({ kind: 'file', path: defaultWatermarkPath('4:3') });
     expect(() => accessOptionsFrom({ ...base, input: [] }, '/w', false)).toThrow(/at least one -i/);
   });
 });
