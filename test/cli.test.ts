@@ -48,7 +48,11 @@ describe.each(TOOLS)('avpres %s keeps the shared contract', (tool) => {
   it('teaches with --help: a description, the shared flags and examples', async () => {
     const r = await avpres([tool, '--help']);
     expect(r.exitCode).toBe(0);
-    for (const flag of ['--json', '--dry-run', '--force', '--user', '--log-dir']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--json', '--dry-run', '--user', '--log-dir']) expect(r.stdout).toContain(flag);
+    // Only tools that make outputs can redo them; those that only read write a log only where told.
+    const readsOnly = tool === 'verify' || tool === 'validate';
+    expect(r.stdout.includes('--force'), '--force').toBe(!readsOnly);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(readsOnly ? 'nothing is written' : '<output>/avpres-logs');
     expect(r.stdout).toMatch(/Examples?:/);
     expect(r.stdout).toContain(`avpres ${tool}`);
   });
@@ -85,6 +89,13 @@ describe('avpres doctor', () => {
     expect(r.stderr).toMatch(/^ffmpeg\s+\S+\s+\/\S+ffmpeg \((embedded|path|env)\)$/m);
   });
 
+  it('prints its report on stdout, so it can be saved (avpres doctor > report.txt)', async () => {
+    const r = await avpres(['doctor']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ffmpeg\s+\S+\s+\/\S+ffmpeg \((embedded|path|env)\)$/m);
+    expect(r.stdout).toMatch(/^capabilities: all found/m);
+  });
+
   it('exits 3 when the ffmpeg it is told to use does not exist', async () => {
     const r = await avpres(['doctor', '--ffmpeg', '/nonexistent']);
     expect(r.exitCode).toBe(3);
@@ -103,7 +114,8 @@ describe('avpres doctor', () => {
     try {
       const r = await avpres(['doctor', '--ffmpeg', fake]);
       expect(r.exitCode).toBe(3);
-      expect(r.stderr).toMatch(/missing in ffmpeg: encoder ffv1, encoder flac/);
+      expect(r.stdout).toMatch(/missing in ffmpeg: encoder ffv1, encoder flac/);
+      expect(r.stderr).toMatch(/error: missing in ffmpeg: encoder ffv1, encoder flac/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -17,15 +17,24 @@ export interface SharedOptions {
   logDir: string | undefined;
 }
 
-export function addSharedOptions(command: Command, { media = true }: { media?: boolean } = {}): Command {
+/**
+ * The options every tool command takes. `media`: it runs ffmpeg (--ffmpeg, --ffprobe).
+ * `outputs`: it makes outputs, so --force can redo them and its run log goes beside them;
+ * a command that only reads (validate, verify, doctor) writes a log only where told.
+ */
+export function addSharedOptions(command: Command, { media = true, outputs = true }: { media?: boolean; outputs?: boolean } = {}): Command {
   command
     .option('--json', 'print one JSON object describing the run on stdout (human output stays on stderr)')
     .option('-q, --quiet', 'only warnings and errors on stderr')
     .option('-v, --verbose', 'also debug lines and every event on stderr')
-    .option('-n, --dry-run', 'print the exact commands that would run; run and write nothing')
-    .option('-f, --force', 'redo work even where verified outputs already exist')
+    .option('-n, --dry-run', 'print the exact commands that would run; run and write nothing');
+  if (outputs) command.option('-f, --force', 'redo work even where verified outputs already exist');
+  command
     .option('--user <name>', 'operator recorded in every event (default: the OS user)')
-    .option('--log-dir <dir>', 'where the run log and event file go (default: <output>/avpres-logs)');
+    .option(
+      '--log-dir <dir>',
+      outputs ? 'where the run log and event file go (default: <output>/avpres-logs)' : 'write the run log and event file here (default: none, nothing is written)',
+    );
   if (media) {
     command
       .option('--ffmpeg <path>', 'ffmpeg to use (else $AVPRES_FFMPEG, PATH, then the embedded build)')

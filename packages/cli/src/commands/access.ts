@@ -38,7 +38,8 @@ Examples:
   $ avpres access -i tape_0042.mkv -o access --copyright "© 2026 Example Film Archive"
   $ makeaccess -i tape_0042.mov -o access --start 00:01:30 --duration 60 --watermark none
   $ avpres access -i /masters/2026-11 -o /web --preset medium --json > run.json
-  $ avpres access -i tape.mov -o out --dry-run          # show the ffmpeg command only`,
+  $ avpres access -i tape.mov -o out --dry-run          # show the ffmpeg command only
+  $ avpres access -i ./-tape_07.mkv -o out             # a name that starts with '-'`,
     );
   addSharedOptions(command);
   command.action(async (opts: Record<string, unknown>) => {

@@ -33,7 +33,7 @@ export function makeDoctorCommand({ io, setExitCode }: CommandEnv): Command {
   const command = new Command('doctor')
     .description('show which ffmpeg, ffprobe, MediaInfo and RAWcooked will run, their versions, and what is missing')
     .addHelpText('after', '\nExample:\n  $ avpres doctor\n  $ avpres doctor --ffmpeg /usr/bin/ffmpeg --json');
-  addSharedOptions(command);
+  addSharedOptions(command, { outputs: false });
   command.action(async (opts: Record<string, unknown>) => {
     const shared = sharedOptionsFrom(opts, io.cwd);
     const report: DoctorReport = { ok: true, exitCode: 0, tools: {}, mediainfoJs: mediainfoJsVersion(), missingCapabilities: [] };
@@ -56,6 +56,8 @@ export function makeDoctorCommand({ io, setExitCode }: CommandEnv): Command {
       if (!(error instanceof AvpresError)) throw error;
       report.ok = false;
       report.exitCode = exitCodeFor(error);
+      // On stderr as well: seen even when the report goes to a file.
+      if (!shared.json) io.stderr.write(`error: ${error.message}\n`);
       lines.push(`error: ${error.message}`);
     }
     const locate = { env: io.env, cwd: io.cwd };
@@ -66,11 +68,13 @@ export function makeDoctorCommand({ io, setExitCode }: CommandEnv): Command {
     if (report.missingCapabilities.length > 0) {
       report.ok = false;
       report.exitCode = ExitCode.environment;
+      if (!shared.json) io.stderr.write(`error: missing in ffmpeg: ${report.missingCapabilities.join(', ')}\n`);
       lines.push(`missing in ffmpeg: ${report.missingCapabilities.join(', ')}`);
     } else if (report.ok) {
       lines.push(`capabilities: all found (${Object.values(REQUIRED).flat().join(' ')})`);
     }
-    io.stderr.write(lines.join('\n') + '\n');
+    // The report is doctor's output (avpres doctor > report.txt); with --json, the JSON is.
+    (shared.json ? io.stderr : io.stdout).write(lines.join('\n') + '\n');
     if (shared.json) io.stdout.write(JSON.stringify({ tool: 'doctor', ...report }, null, 2) + '\n');
     setExitCode(report.exitCode);
   });

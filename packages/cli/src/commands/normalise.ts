@@ -38,7 +38,8 @@ Examples:
   $ avpres normalise -i tape_0042.mov -o /archive/ffv1
   $ avpres normalise -i /captures/2026-11 -o /archive/ffv1 --json > run.json
   $ avpres normalise -i tape.mov -o out --sip --oe oe1234 --user "A. Technician"
-  $ avpres normalise -i tape.mov -o out --dry-run      # show the ffmpeg commands only`,
+  $ avpres normalise -i tape.mov -o out --dry-run      # show the ffmpeg commands only
+  $ avpres normalise -i ./-tape_07.mov -o out          # a name that starts with '-'`,
     );
   addSharedOptions(command);
   command.action(async (opts: Record<string, unknown>) => {

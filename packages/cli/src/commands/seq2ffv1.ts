@@ -39,7 +39,8 @@ Examples:
   $ avpres seq2ffv1 -i "scans/reel 3" -o out --allow-gaps
   $ avpres seq2ffv1 -i reel_01 -o /archive/sips --sip --oe oe1234
   $ avpres seq2ffv1 --decode -i out/reel_01.mkv -o restored
-  $ avpres seq2ffv1 -i reel_01 -o out --dry-run       # show the commands only`,
+  $ avpres seq2ffv1 -i reel_01 -o out --dry-run       # show the commands only
+  $ avpres seq2ffv1 -i ./-reel_07 -o out              # a name that starts with '-'`,
     );
   addSharedOptions(command);
   command.action(async (opts: Record<string, unknown>) => {

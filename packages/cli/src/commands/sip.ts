@@ -30,7 +30,8 @@ Examples:
   $ avpres sip -i tape_0042.mkv -o /archive/sips --oe oe1234
   $ avpres sip -i tape.mkv -i tape_output.framemd5 -o sips --oe oe1234 --supplemental condition_report.pdf
   $ avpres sip -i /scans/reel1 -o /scans/sips --oe oe5678 --layout bagit --link
-  $ avpres sip -i tape.mkv -o sips --oe oe1234 --uuid 0e8f5c2a-3b1d-4c6e-9f7a-1b2c3d4e5f60 --json`,
+  $ avpres sip -i tape.mkv -o sips --oe oe1234 --uuid 0e8f5c2a-3b1d-4c6e-9f7a-1b2c3d4e5f60 --json
+  $ avpres sip -i ./-tape_07.mkv -o sips --oe oe1234   # a name that starts with '-'`,
     );
   addSharedOptions(command, { media: false });
   command.action(async (opts: Record<string, unknown>) => {

@@ -24,7 +24,7 @@ Examples:
   $ avpres validate bag1 bag2 --json > report.json
   $ avpres validate -- -odd-name                  # a path that starts with '-'`,
     );
-  addSharedOptions(command, { media: false });
+  addSharedOptions(command, { media: false, outputs: false });
   command.action(async (packages: string[], opts: Record<string, unknown>) => {
     const shared = sharedOptionsFrom(opts, io.cwd);
     const options = { packages: packages.map((p) => resolve(io.cwd, p)) };

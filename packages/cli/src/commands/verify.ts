@@ -28,7 +28,7 @@ Examples:
   $ avpres verify /mnt/manifests/reel_12_manifest.md5 /mnt/archive --log-dir /var/log/avpres
   $ avpres verify tape.md5 --json > audit.json`,
     );
-  addSharedOptions(command, { media: false });
+  addSharedOptions(command, { media: false, outputs: false });
   command.action(async (manifest: string, folder: string | undefined, opts: Record<string, unknown>) => {
     const shared = sharedOptionsFrom(opts, io.cwd);
     const options = verifyOptionsFrom(manifest, folder, opts, io.cwd);
