@@ -315,6 +315,11 @@ describe('avpres copyit: proof and failures', () => {
     expect(await readdir(join(dest, 'empty reel'))).toEqual([]);
     expect(await readFile(join(dest, 'empty reel_manifest.md5'), 'utf8')).toBe('');
     expect((await avpres(['verify', join(dest, 'empty reel_manifest.md5')])).exitCode).toBe(0);
+    // The empty manifest vouches for an empty folder: a file that turns up in it is extra.
+    await writeFile(join(dest, 'empty reel', 'stray.txt'), 'x');
+    const stray = await avpres(['verify', join(dest, 'empty reel_manifest.md5'), '--json']);
+    expect(stray.exitCode).toBe(1);
+    expect(JSON.parse(stray.stdout).inputs[0]).toMatchObject({ status: 'failed', details: { extra: ['empty reel/stray.txt'] } });
   });
 
   it('refuses a folder into itself, a missing destination and bad arguments with exit 2 and empty stdout', async () => {

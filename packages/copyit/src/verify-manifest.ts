@@ -1,4 +1,5 @@
-import { basename, dirname } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { ExitCode, InputError, type InputResult } from '@avpres/core';
 import { readManifest, sharedHashPool, verifyFolder, type HashAlgorithm } from '@avpres/fixity';
 import type { ToolContext } from '@avpres/media';
@@ -25,8 +26,9 @@ export async function verifyManifest(options: VerifyOptions, ctx: ToolContext): 
   const { logger } = ctx;
   const folder = options.folder ?? dirname(options.manifest);
   const expected = await readManifest(options.manifest);
-  // Nothing listed, nothing checked: "0 of 0 verified" must not read as a pass.
-  if (expected.length === 0) throw new InputError(`${options.manifest}: lists no files (nothing to verify)`, { file: options.manifest });
+  // Nothing listed, nothing checked: "0 of 0 verified" must not read as a pass, unless the
+  // folder the manifest is named after is there and as empty (copyit of an empty folder).
+  if (expected.length === 0) return [await emptyManifest(options.manifest, folder)];
   const listed = new Set(expected.map((e) => e.path));
   if (ctx.dryRun) {
     ctx.print(`hash ${expected.length} files listed in ${options.manifest} under ${folder}, and look for unlisted files`);
@@ -81,4 +83,27 @@ export async function verifyManifest(options: VerifyOptions, ctx: ToolContext): 
   } finally {
     progress.end();
   }
+}
+
+/**
+ * An empty manifest passes only as the record of an empty folder: `<name>_manifest.md5`
+ * (or `_source_manifest`) beside a `<name>/` that holds no files. Anything else proves
+ * nothing (an InputError), and files in that folder are extra (a failure).
+ */
+async function emptyManifest(manifest: string, folder: string): Promise<InputResult> {
+  const name = /^(.+?)(?:_source)?_manifest\.[A-Za-z0-9]+$/.exec(basename(manifest))?.[1];
+  const root = name === undefined ? undefined : join(folder, name);
+  const info = root === undefined ? undefined : await stat(root).catch(() => undefined);
+  if (root === undefined || !info?.isDirectory()) {
+    throw new InputError(`${manifest}: lists no files (nothing to verify)`, { file: manifest });
+  }
+  const extra = (await readdir(root, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && !isJunk(e.name))
+    .map((e) => relative(folder, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+  const detail = `0 files listed; ${root} holds ${extra.length === 0 ? 'none either' : `${extra.length}`}`;
+  const verification = { method: 'manifest of an empty folder', outcome: extra.length === 0 ? ('pass' as const) : ('fail' as const), detail };
+  const details = { folder, files: 0, verified: 0, changed: [], missing: [], extra };
+  if (extra.length === 0) return { input: manifest, status: 'done', exitCode: 0, outputs: [], verification, details };
+  return { input: manifest, status: 'failed', exitCode: ExitCode.verification, reason: `extra: ${extra.slice(0, 20).join(', ')}`, outputs: [], verification, details };
 }
