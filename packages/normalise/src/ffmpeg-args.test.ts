@@ -55,6 +55,11 @@ describe('buildEncodeArgs', () => {
 
   it('tees the MKV to disk and NUT to stdout, and hashes source frames from the same decode', () => {
     expect(args).toContain("[f=matroska]file:/out/it\\'s\\ \\[1\\].mkv.partial|[f=nut]pipe:1");
+    expect(args.join(' ')).not.toContain('setfield');
+    const marked = buildEncodeArgs({ source: '/in/t.avi', plan: { ...plan, video: [{ ...plan.video[0]!, fieldOrder: 'tt', setField: 'tff' }] }, mkv: '/o.mkv', sourceFramemd5: '/s.fm' });
+    expect(marked.join(' ')).toContain('-field_order:v:0 tt -filter:v:0 setfield=tff');
+    // Every decoded frame once: no frames duplicated to make the tee constant-rate.
+    expect(args.join(' ')).toContain('-vsync passthrough -f tee');
     const tail = args.slice(args.indexOf('tee') + 2).join(' ');
     expect(tail).toBe('-map 0:0 -map 0:1 -c:v:0 rawvideo -pix_fmt:v:0 yuv422p10le -c:a:0 pcm_s24le -filter:a asetnsamples=n=1920:p=0 -f framemd5 file:/out/s.framemd5.partial');
   });

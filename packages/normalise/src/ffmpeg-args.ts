@@ -59,6 +59,7 @@ export function buildEncodeArgs({ source, plan, mkv, sourceFramemd5, slices }: E
     args.push(...buildFfv1Args({ width: v.width, height: v.height, slices, stream: `v:${n}` }));
     args.push(`-pix_fmt:v:${n}`, v.encodePixFmt);
     if (v.fieldOrder) args.push(`-field_order:v:${n}`, v.fieldOrder);
+    if (v.setField) args.push(`-filter:v:${n}`, `setfield=${v.setField}`);
     if (v.colour.primaries) args.push(`-color_primaries:v:${n}`, v.colour.primaries);
     if (v.colour.trc) args.push(`-color_trc:v:${n}`, v.colour.trc);
     if (v.colour.space) args.push(`-colorspace:v:${n}`, v.colour.space);
@@ -68,6 +69,11 @@ export function buildEncodeArgs({ source, plan, mkv, sourceFramemd5, slices }: E
   plan.subtitles.forEach((s, n) => args.push(`-c:s:${n}`, s.action === 'ass' ? 'ass' : 'copy'));
   args.push('-map_metadata', '0', '-map_chapters', '0');
   for (const [key, value] of Object.entries(plan.tags)) args.push('-metadata', `${key}=${value}`);
+  // Each decoded frame once, at its own time: the tee output is constant-rate by default,
+  // and an AVI whose index holds empty entries (dropped-frame placeholders, time base 1/50
+  // for 25 fps) had frames duplicated into the MKV, which then failed its proof. -vsync,
+  // not -fps_mode: the embedded ffmpeg (2018) knows only the older name.
+  args.push('-vsync', 'passthrough');
   args.push('-f', 'tee', `[f=matroska]${teeEscape(fileUrl(mkv))}|[f=nut]pipe:1`);
   args.push(...hashOutputArgs(plan, 'source'), '-f', 'framemd5', fileUrl(sourceFramemd5));
   return args;

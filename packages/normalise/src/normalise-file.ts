@@ -17,6 +17,8 @@ import { planStreams, type StreamPlan } from './stream-plan.js';
 import { writeJobManifest } from './job-manifest.js';
 import { checkPolicy } from './policy-check.js';
 import { MediainfoWorker } from './mediainfo-worker.js';
+import { scanOrderFromMediainfo } from './scan-order.js';
+import { cutOff } from './cut-off.js';
 
 export interface JobEnv {
   ctx: ToolContext;
@@ -50,7 +52,41 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
     return { input: source.path, status: 'skipped', exitCode: 0, reason, outputs: [] };
   }
   plan.frames = expectedFrames(probed.streams.find((s) => s.index === plan.video[0]!.index)!, probed.duration);
+  const mediainfo = new MediainfoWorker();
+  try {
+    // MediaInfo of the source: a sidecar, and the field order where ffprobe knows none.
+    const sourceInfo = mediainfo.xml(source.path);
+    sourceInfo.catch(() => undefined);
+    await fieldOrderFromMediainfo(plan, sourceInfo, source.path, ctx);
+    return await encodeJob(source, paths, plan, identity, env, recordOptions, mediainfo, sourceInfo);
+  } finally {
+    await mediainfo.close();
+  }
+}
 
+/** Where ffprobe knows no field order but MediaInfo reads one (an AVI's vprp): keep it in the MKV. */
+async function fieldOrderFromMediainfo(plan: StreamPlan, sourceInfo: Promise<string>, file: string, ctx: ToolContext): Promise<void> {
+  const video = plan.video[0];
+  if (!video || video.fieldOrder !== undefined) return;
+  const order = scanOrderFromMediainfo(await sourceInfo.catch(() => ''));
+  if (order === undefined) return;
+  video.fieldOrder = order;
+  video.setField = order === 'tt' ? 'tff' : 'bff';
+  ctx.logger.info(`${file}: field order ${order === 'tt' ? 'top field first' : 'bottom field first'}, as MediaInfo reads it (ffprobe: unknown); recorded in the MKV`);
+}
+
+async function encodeJob(
+  source: SourceFile,
+  paths: JobPaths,
+  plan: StreamPlan,
+  identity: { path: string; size: number; mtimeMs: number },
+  env: JobEnv,
+  recordOptions: JobRecord['options'],
+  mediainfo: MediainfoWorker,
+  sourceInfo: Promise<string>,
+): Promise<InputResult> {
+  const { ctx, options } = env;
+  const dir = paths.dir;
   const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: options.slices });
   const decodeArgs = buildDecodeArgs({ plan, outputFramemd5: partialPath(paths.outputFramemd5), packetHashes: paths.packetHashes });
   if (ctx.dryRun) {
@@ -82,16 +118,13 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
       }
     }
   };
-  const mediainfo = new MediainfoWorker();
   try {
-    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs }, mediainfo);
+    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs }, mediainfo, sourceInfo);
   } catch (caught) {
     const error = classify(caught, paths.dir);
     await removePartials(paths);
     closeJobLog('failure', exitCodeFor(error), error instanceof Error ? error.message : String(error));
     throw error;
-  } finally {
-    await mediainfo.close();
   }
   closeJobLog('success', 0, `${basename(source.path)} normalised and verified`);
   // The job log is complete now, so the manifest can cover it.
@@ -109,6 +142,7 @@ async function encodeAndProve(
   recordOptions: JobRecord['options'],
   { encodeArgs, decodeArgs }: { encodeArgs: string[]; decodeArgs: string[] },
   mediainfo: MediainfoWorker,
+  sourceInfo: Promise<string>,
 ): Promise<InputResult & { mkvMd5: string }> {
   const { ctx } = env;
   const { logger } = ctx;
@@ -129,10 +163,8 @@ async function encodeAndProve(
   let reports: Promise<unknown> | undefined;
   let check: EventScope | undefined;
   const settleReports = () => reports?.catch(() => undefined);
-  // MediaInfo of the source needs nothing from the encode: it runs now, in the gaps of the
-  // pipeline, instead of after it; that of the MKV beside the read-back. Both off the main thread.
-  const sourceInfo = mediainfo.xml(source.path);
-  sourceInfo.catch(() => undefined);
+  // MediaInfo of the source (started before the encode) and of the MKV (beside the
+  // read-back) run off the main thread, in the gaps of the pipeline.
   let stored: AfterEncode;
   try {
     stored = await runEncodeAndDecode(
@@ -233,15 +265,17 @@ async function prove(source: string, paths: JobPaths, plan: StreamPlan, after: A
     readFile(partialPath(paths.outputFramemd5), 'utf8'),
     readFile(paths.packetHashes, 'utf8'),
   ]);
-  const frames = compareFramemd5(parseFramemd5(sourceText), parseFramemd5(outputText));
+  const sourceFrames = parseFramemd5(sourceText);
+  const frames = compareFramemd5(sourceFrames, parseFramemd5(outputText));
   const packets = comparePacketLists(streamedPackets, stored.packetHashes);
   const counted = frames.streams.map((s) => `stream ${s.stream}: ${s.expectedFrames} frames`).join(', ');
-  // A cut-off capture decodes cleanly up to the cut, so output and source agree frame for
-  // frame: only the count its container declares shows the loss. One frame of slack for a
-  // count estimated from duration x rate.
-  const decoded = frames.streams[0]?.expectedFrames ?? 0;
-  if (plan.frames !== undefined && decoded < plan.frames - 1) {
-    throw new InputError(`${source}: truncated or damaged: ${decoded} of the ${plan.frames} video frames its container declares could be decoded; not normalised`, { file: source });
+  const cut = cutOff(sourceFrames, 0, plan.videoDurationSeconds);
+  if (cut) {
+    const decoded = frames.streams[0]?.expectedFrames ?? 0;
+    throw new InputError(
+      `${source}: truncated or damaged: its ${decoded} decodable video frames cover ${cut.covered.toFixed(3)} s of the ${cut.declared.toFixed(3)} s its container declares; not normalised`,
+      { file: source },
+    );
   }
   if (!frames.equal || frames.streams.length === 0 || frames.streams.some((s) => s.expectedFrames === 0)) {
     throw new VerificationError(`${basename(paths.mkv)}: decoded output differs from the source: ${frames.summary || 'no frames decoded'}`, { file: paths.mkv });

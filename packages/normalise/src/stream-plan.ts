@@ -45,6 +45,12 @@ export interface VideoPlan {
   /** What FFV1 stores (the decode format, or its exact planar twin). */
   encodePixFmt: string;
   fieldOrder?: 'tt' | 'bb' | 'tb' | 'bt' | 'progressive';
+  /**
+   * Mark the frames themselves with this field order (setfield): for an order the decoder
+   * does not carry (MediaInfo's reading of an AVI), which -field_order alone did not get
+   * into the MKV once an audio stream went through the tee (ffmpeg 2018).
+   */
+  setField?: 'tff' | 'bff';
   colour: { primaries?: string; trc?: string; space?: string; range?: string };
   lossless: boolean;
   codec: string;
@@ -71,6 +77,8 @@ export interface StreamPlan {
   /** Streams not mapped, and why (the log says so). */
   notMapped: { index: number; reason: string }[];
   durationSeconds?: number | undefined;
+  /** What the first video stream declares of its own length (a cut-off file still declares it all). */
+  videoDurationSeconds?: number | undefined;
   frames?: number | undefined;
 }
 
@@ -116,6 +124,7 @@ export function planStreams(probe: ProbeResult): StreamPlan {
   plan.tags['TIMECODE'] ??= v0.tags['timecode'] ?? probe.tags['timecode'] ?? '';
   if (plan.tags['TIMECODE'] === '') delete plan.tags['TIMECODE'];
   plan.durationSeconds = probe.duration ?? v0.duration;
+  plan.videoDurationSeconds = v0.duration;
   return plan;
 }
 

@@ -29,8 +29,8 @@ Each capture becomes <stem>.mkv beside these sidecars: <stem>_source.framemd5 an
 <stem>.log, <stem>_events.jsonl and <stem>_manifest.md5. The MKV and its sidecars appear
 under these names only once the MKV is proven to decode to the source's frames and
 samples; the job's log (<stem>.log, <stem>_events.jsonl) is written as it goes, so a failed
-or interrupted job leaves its account. A capture that decodes to fewer frames than its
-container declares (cut off) fails. A re-run skips captures whose record and MKV md5 still
+or interrupted job leaves its account. A capture whose decodable frames cover less time
+than its container declares (cut off) fails. A re-run skips captures whose record and MKV md5 still
 match; a <stem>.mkv already there that is not this capture's (another source, other
 options, changed since) fails that capture and is kept: --force replaces it.
 
