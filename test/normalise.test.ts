@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -392,37 +392,33 @@ describe('avpres normalise with bad inputs', () => {
 
 describe('avpres normalise against the environment', () => {
   const canMount = process.getuid?.() === 0;
-
-  it('exits 2 naming a source it cannot read (run as an ordinary user)', async () => {
-    const dir = join(work.dir, 'unreadable');
+  // Root reads and writes anything: these runs drop to the nobody user.
+  const asNobody = (args: string[]) =>
+    execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AVPRES, ...args], { reject: false, env: { HOME: '/tmp' } });
+  /** A capture in a folder of its own under the work folder, both open to nobody; `mode` for the capture. */
+  const captureFor = async (name: string, file: string, mode?: number) => {
+    const dir = join(work.dir, name);
     await mkdir(dir, { recursive: true });
-    const source = join(dir, 'locked.mov');
+    const source = join(dir, file);
     await copyFile(await fixture('sd-v210-timecode'), source);
-    const { chmod } = await import('node:fs/promises');
-    await chmod(source, 0o000);
+    if (mode !== undefined) await chmod(source, mode);
     await chmod(dir, 0o777);
     await chmod(work.dir, 0o777);
-    // Root reads anything: drop to the nobody user for this run.
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AVPRES, 'normalise', '-i', source, '-o', join(dir, 'out')], {
-      reject: false,
-      env: { HOME: '/tmp' },
-    });
+    return { dir, source };
+  };
+
+  it('exits 2 naming a source it cannot read (run as an ordinary user)', async () => {
+    const { dir, source } = await captureFor('unreadable', 'locked.mov', 0o000);
+    const r = await asNobody(['normalise', '-i', source, '-o', join(dir, 'out')]);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/locked\.mov: permission denied \(cannot read\)/);
   });
 
   it('exits 3, not as a bug, when the output folder may not be written (normalise, access, sip run as an ordinary user)', async () => {
-    const dir = join(work.dir, 'read-only out');
+    const { dir, source } = await captureFor('read-only out', 'tape.mov');
     const out = join(dir, 'out');
-    await mkdir(out, { recursive: true });
-    const source = join(dir, 'tape.mov');
-    await copyFile(await fixture('sd-v210-timecode'), source);
-    const { chmod } = await import('node:fs/promises');
+    await mkdir(out);
     await chmod(out, 0o555);
-    await chmod(dir, 0o777);
-    await chmod(work.dir, 0o777);
-    const asNobody = (args: string[]) =>
-      execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AVPRES, ...args], { reject: false, env: { HOME: '/tmp' } });
     for (const args of [
       ['normalise', '-i', source, '-o', out],
       ['access', '-i', source, '-o', out],

@@ -58,7 +58,7 @@ export async function normaliseFile(source: SourceFile, dir: string, env: JobEnv
     const sourceInfo = mediainfo.xml(source.path);
     sourceInfo.catch(() => undefined);
     await fieldOrderFromMediainfo(plan, sourceInfo, source.path, ctx);
-    return await encodeJob(source, paths, plan, identity, env, recordOptions, mediainfo, sourceInfo);
+    return await encodeJob({ source, paths, plan, identity, env, recordOptions, mediainfo, sourceInfo });
   } finally {
     await mediainfo.close();
   }
@@ -75,16 +75,21 @@ async function fieldOrderFromMediainfo(plan: StreamPlan, sourceInfo: Promise<str
   ctx.logger.info(`${file}: field order ${order === 'tt' ? 'top field first' : 'bottom field first'}, as MediaInfo reads it (ffprobe: unknown); recorded in the MKV`);
 }
 
-async function encodeJob(
-  source: SourceFile,
-  paths: JobPaths,
-  plan: StreamPlan,
-  identity: { path: string; size: number; mtimeMs: number },
-  env: JobEnv,
-  recordOptions: JobRecord['options'],
-  mediainfo: MediainfoWorker,
-  sourceInfo: Promise<string>,
-): Promise<InputResult> {
+/** One capture's job, once planned: what encodeJob and encodeAndProve share. */
+interface PlannedJob {
+  source: SourceFile;
+  paths: JobPaths;
+  plan: StreamPlan;
+  identity: { path: string; size: number; mtimeMs: number };
+  env: JobEnv;
+  recordOptions: JobRecord['options'];
+  mediainfo: MediainfoWorker;
+  /** MediaInfo XML of the source, started when the job was planned. */
+  sourceInfo: Promise<string>;
+}
+
+async function encodeJob(job: PlannedJob): Promise<InputResult> {
+  const { source, paths, plan, identity, env } = job;
   const { ctx, options } = env;
   const dir = paths.dir;
   const encodeArgs = buildEncodeArgs({ source: source.path, plan, mkv: partialPath(paths.mkv), sourceFramemd5: partialPath(paths.sourceFramemd5), slices: options.slices });
@@ -119,7 +124,7 @@ async function encodeJob(
     }
   };
   try {
-    result = await encodeAndProve(source, paths, plan, identity, env, recordOptions, { encodeArgs, decodeArgs }, mediainfo, sourceInfo);
+    result = await encodeAndProve(job, { encodeArgs, decodeArgs });
   } catch (caught) {
     const error = classify(caught, paths.dir);
     await removePartials(paths);
@@ -134,15 +139,8 @@ async function encodeJob(
 }
 
 async function encodeAndProve(
-  source: SourceFile,
-  paths: JobPaths,
-  plan: StreamPlan,
-  identity: { path: string; size: number; mtimeMs: number },
-  env: JobEnv,
-  recordOptions: JobRecord['options'],
+  { source, paths, plan, identity, env, recordOptions, mediainfo, sourceInfo }: PlannedJob,
   { encodeArgs, decodeArgs }: { encodeArgs: string[]; decodeArgs: string[] },
-  mediainfo: MediainfoWorker,
-  sourceInfo: Promise<string>,
 ): Promise<InputResult & { mkvMd5: string }> {
   const { ctx } = env;
   const { logger } = ctx;
