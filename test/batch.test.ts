@@ -346,6 +346,34 @@ describe('avpres batch normalise killed mid-job, then run again', () => {
     for (const [rel, md5] of sourceMd5) expect(await md5File(join(src, rel)), `source ${rel} unchanged`).toBe(md5);
   });
 
+  it('after Ctrl-C, --json lists the jobs that finished before it (their outputs stand)', async () => {
+    const src = join(work.dir, 'int-json', 'in');
+    const out = join(work.dir, 'int-json', 'out');
+    await mkdir(src, { recursive: true });
+    await copyFile(capture, join(src, 'tape_31.mov'));
+    // Noise keeps FFV1 busy: this one is surely still encoding when Ctrl-C comes.
+    await makeCapture(fixtureFfmpeg(), { ...SD_V210, seconds: 5, noise: 30 }, join(src, 'tape_32.mov'));
+    const ledger = join(out, 'avpres-batch', 'normalise.ledger.jsonl');
+    const child = spawn(process.execPath, [AVPRES, 'batch', 'normalise', '-i', src, '-o', out, '--jobs', '1', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let ready = false;
+    for (let i = 0; i < 1200 && !ready; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const jobs = fold(await ledgerLines(ledger));
+      ready = [...jobs.values()].some((j) => j.state === 'done') && [...jobs.values()].some((j) => j.state === 'running');
+    }
+    expect(ready, 'one job done and the next running').toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const summary = JSON.parse(stdout) as { exitCode: number; inputs: { input: string; status: string }[] };
+    expect(summary.exitCode).toBe(130);
+    expect(summary.inputs).toEqual([expect.objectContaining({ input: join(src, 'tape_31.mov'), status: 'done' })]);
+    expect(existsSync(join(out, 'tape_31.mkv'))).toBe(true);
+    expect(existsSync(join(out, 'tape_32.mkv'))).toBe(false);
+  });
+
   it('Ctrl-C stops the batch with exit 130, records the running job as interrupted, and a re-run redoes it', async () => {
     const src = join(work.dir, 'int', 'in');
     const out = join(work.dir, 'int', 'out');

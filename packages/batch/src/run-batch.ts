@@ -94,8 +94,9 @@ export async function runBatch(options: BatchOptions, ctx: ToolContext, version:
     }
   } catch (error) {
     interrupted = error instanceof InterruptedError;
-    // The jobs that finished stand: the run's summary lists them.
-    if (error instanceof InterruptedError) error.completed ??= [...results.values(), ...problemResults];
+    // The jobs that finished stand: the run's summary lists them (not what the interrupted
+    // job's own tool had finished: the batch is the run).
+    if (error instanceof InterruptedError) error.completed = [...results.values(), ...problemResults];
     throw error;
   } finally {
     await ledger.close();
