@@ -371,7 +371,8 @@ describe('avpres normalise with bad inputs', () => {
     const short = join(work.dir, 'short.mov');
     await makeCapture(ffmpegPath(), { ...SD_V210, seconds: 0.3 }, short);
     const out = join(work.dir, 'interrupted');
-    const child = execa(process.execPath, [AVPRES, 'normalise', '-i', short, '-i', source, '-o', out, '--json'], { reject: false });
+    const missing = join(work.dir, 'no such tape.mov');
+    const child = execa(process.execPath, [AVPRES, 'normalise', '-i', short, '-i', missing, '-i', source, '-o', out, '--json'], { reject: false });
     // Wait until the MKV is being written, then interrupt.
     const started = Date.now();
     while (!existsSync(join(out, 'long.mkv.partial')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
@@ -384,7 +385,8 @@ describe('avpres normalise with bad inputs', () => {
     expect(left).toContain('short.mkv');
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ ok: false, exitCode: 130, error: expect.stringMatching(/interrupted/) });
-    expect(summary.inputs).toEqual([expect.objectContaining({ input: short, status: 'done' })]);
+    // The one found missing before the run and the one done: neither is lost to the interruption.
+    expect(summary.inputs).toEqual([expect.objectContaining({ input: missing, status: 'failed' }), expect.objectContaining({ input: short, status: 'done' })]);
     expect(r.stderr).toMatch(/DONE {5}.*short\.mov/);
     expect((await stat(source)).size).toBeGreaterThan(0);
   });

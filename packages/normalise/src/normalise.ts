@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { eachInput, failedResult, InputError, withoutLeadingName, type InputResult } from '@avpres/core';
+import { eachInput, failedResult, InputError, InterruptedError, withoutLeadingName, type InputResult } from '@avpres/core';
 import { requireCapabilities, type ToolContext } from '@avpres/media';
 import { findInputs, type SourceFile } from './find-inputs.js';
 import { normaliseFile } from './normalise-file.js';
@@ -34,26 +34,28 @@ export async function normalise(options: NormaliseOptions, ctx: ToolContext, ver
   }
   const taken = new Map<string, string>();
   const jobs = found.files.map((file) => ({ file, dir: join(options.outputDir, file.relativeDir) }));
-  results.push(
-    ...(await eachInput(
-      jobs,
-      async ({ file, dir }) => {
-        claimOutputName(taken, join(dir, file.stem), file);
-        const env = { ctx, options, version };
-        try {
-          return await (options.sip ? normaliseIntoSip(file, env) : normaliseFile(file, dir, env));
-        } catch (error) {
-          throw classify(error, dir); // e.g. EACCES or ENOSPC on the output folder: exit 3, naming it
-        }
-      },
-      {
-        name: ({ file }) => file.path,
-        signal: ctx.signal,
-        onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? withoutLeadingName(error.message, file.path) : String(error)}`),
-      },
-    )),
-  );
-  return results;
+  const done = await eachInput(
+    jobs,
+    async ({ file, dir }) => {
+      claimOutputName(taken, join(dir, file.stem), file);
+      const env = { ctx, options, version };
+      try {
+        return await (options.sip ? normaliseIntoSip(file, env) : normaliseFile(file, dir, env));
+      } catch (error) {
+        throw classify(error, dir); // e.g. EACCES or ENOSPC on the output folder: exit 3, naming it
+      }
+    },
+    {
+      name: ({ file }) => file.path,
+      signal: ctx.signal,
+      onFailure: ({ file }, error) => ctx.logger.error(`${file.path}: ${error instanceof Error ? withoutLeadingName(error.message, file.path) : String(error)}`),
+    },
+  ).catch((error: unknown) => {
+    // After Ctrl-C the run still lists the inputs already failed as missing.
+    if (error instanceof InterruptedError) error.completed = [...results, ...(error.completed ?? [])];
+    throw error;
+  });
+  return [...results, ...done];
 }
 
 /** Two inputs must never write the same output names. */
