@@ -20,5 +20,5 @@ export { decideDeinterlace, judgeIdet, parseIdet, type DeinterlaceMode, type Dei
 export { parseTime, formatSeconds, formatClock } from './time-value.js';
 export { DEFAULT_WATERMARKS, defaultWatermarkPath, drawDefaultWatermark, watermarksDir, type WatermarkAspect } from './default-watermarks.js';
 export { drawCopyrightMark, markBox, type MarkBox } from './copyright-mark.js';
-export { encodePng, decodeOwnPng } from './png.js';
+export { encodePng, decodeOwnPng, isPngFile } from './png.js';
 export { topLevelBoxes, moovFirst, type Box } from './mp4-boxes.js';

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { deflateSync, inflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -75,4 +76,19 @@ export function crc32(data: Uint8Array): number {
   let c = 0xffffffff;
   for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Whether `path` is a PNG by its first eight bytes (a folder or an unreadable file is not one). */
+export function isPngFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(SIGNATURE.length);
+      return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SIGNATURE);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

@@ -15,7 +15,7 @@ describe('searchPackages', () => {
     await mkdir(join(oe, 'plain folder'));
 
     await expect(searchPackages(oe)).resolves.toEqual({ packages: [], uncheckable: [{ root: join(oe, uuid), reason: expect.stringContaining('looks like a package') }] });
-    // Batch finds units with locatePackages: it still sees only real packages.
+    // locatePackages (the packages alone) still sees none here.
     await expect(locatePackages(oe)).rejects.toBeInstanceOf(InputError);
     const check = await validatePackage(oe);
     expect(check).toMatchObject({ valid: false, files: 0, packages: [join(oe, uuid)] });

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '@avpres/core';
-import { access, parseTime, type AccessOptions, type WatermarkChoice } from '@avpres/access';
+import { access, isPngFile, parseTime, type AccessOptions, type WatermarkChoice } from '@avpres/access';
 import type { CommandEnv } from '../command-env.js';
 import { addSharedOptions, sharedOptionsFrom } from '../shared-options.js';
 import { runToolCommand } from '../tool-runner.js';
@@ -84,7 +84,7 @@ export function accessOptionsFrom(opts: Record<string, unknown>, cwd: string, fo
       const path = resolve(cwd, opts['watermark']);
       if (!existsSync(path)) throw new UsageError(`--watermark: expected a PNG file or none, got ${opts['watermark']} (not found)`);
       // Checked here: given something else, ffmpeg fails mid-encode and the error names the master.
-      if (!isPng(path)) throw new UsageError(`--watermark: expected a PNG file or none, got ${opts['watermark']} (not a PNG image)`);
+      if (!isPngFile(path)) throw new UsageError(`--watermark: expected a PNG file or none, got ${opts['watermark']} (not a PNG image)`);
       watermark = { kind: 'file', path };
     }
   }
@@ -99,21 +99,4 @@ export function accessOptionsFrom(opts: Record<string, unknown>, cwd: string, fo
     force,
     settings: { crf, preset: String(opts['preset']), audioBitrate, copyright, watermark, watermarkOpacity: opacity },
   };
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A PNG by its first eight bytes (a folder or an unreadable file is not one). */
-function isPng(path: string): boolean {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const head = Buffer.alloc(PNG_SIGNATURE.length);
-      return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(PNG_SIGNATURE);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
 }
